@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { lockDataDir } from './data-lock.js';
+import { normaliseRow, pgTypes } from './normalise.js';
+import { PGliteDialect, SessionQueue } from './pglite-dialect.js';
+import type { Tables } from './schema.js';
+
+export type Db = Kysely<Tables>;
+export type Engine = 'pglite' | 'postgres';
+
+/** Plain SQL for libraries that bring their own queries (pg-boss). */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+export interface Database {
+  db: Db;
+  engine: Engine;
+  executor: SqlExecutor;
+  /** Where the embedded data lives, or the server URL without its password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  /** Folder for the embedded database; `memory` for a throw-away one. */
+  dataDir?: string | 'memory';
+  poolSize?: number;
+  pglite?: PGlite;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return openPGlite(options);
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes() });
+  pool.on('error', () => {
+    // A dropped idle client is replaced on next use; the query that needs it reports the error.
+  });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: 'postgres',
+    location: url.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@'),
+    executor: {
+      async executeSql(text, values) {
+        const result = await pool.query(text, values as unknown[]);
+        return { rows: Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows };
+      },
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPGlite(options: DatabaseOptions): Promise<Database> {
+  const inMemory = !options.dataDir || options.dataDir === 'memory';
+  const folder = inMemory ? undefined : path.join(options.dataDir as string, 'db');
+  const releaseLock = folder ? lockDataDir(folder) : () => {};
+  let pglite: PGlite;
+  try {
+    pglite = options.pglite ?? (folder ? new PGlite(folder) : new PGlite());
+    await pglite.waitReady;
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  const queue = new SessionQueue();
+  const db = new Kysely<Tables>({ dialect: new PGliteDialect(pglite, queue) });
+  return {
+    db,
+    engine: 'pglite',
+    location: folder ?? 'memory',
+    executor: {
+      executeSql(text, values) {
+        return queue.run(async () => {
+          if (values && values.length > 0) {
+            const result = await pglite.query<Record<string, unknown>>(text, values);
+            return { rows: result.rows.map(normaliseRow) };
+          }
+          const results = await pglite.exec(text);
+          return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+        });
+      },
+    },
+    async close() {
+      await db.destroy();
+      await queue.run(() => pglite.close());
+      releaseLock();
+    },
+  };
+}
+
+export async function isReachable(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

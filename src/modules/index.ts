@@ -1,0 +1,25 @@
+import type { Config } from '../core/config/config.js';
+import type { RouteRegistrar } from '../core/http/types.js';
+import type { Permissions } from '../core/permissions/permissions.js';
+import type { CoreServices } from '../core/services.js';
+import type { NavItem } from '../core/views/context.js';
+
+/** What a module gives the core. */
+export interface ModuleManifest {
+  name: string;
+  /** Entries of the main navigation. */
+  nav?: NavItem[];
+  /** Adds the module's rows to the table of who may do what. */
+  permissions?: (permissions: Permissions) => void;
+  routes?: RouteRegistrar;
+  /** Registers the module's background jobs. */
+  jobs?: (core: CoreServices) => void;
+  /** Home-page card: i18n keys of a title and a description, and where it leads. */
+  home?: { titleKey: string; descriptionKey: string; href: string };
+}
+
+const available: ModuleManifest[] = [];
+
+export function enabledModules(config: Config): ModuleManifest[] {
+  return available.filter((m) => config.modules.includes(m.name));
+}
