@@ -23,6 +23,7 @@ import { isLocale, type Locale, resolveLocale, translator } from './core/i18n/i1
 import type { JobQueue } from './core/jobs/jobs.js';
 import { createJobQueue } from './core/jobs/queue.js';
 import { createMailer } from './core/mail/mailer.js';
+import { registerMailJobs } from './core/mail/send.js';
 import { corePermissions } from './core/permissions/permissions.js';
 import { coreRoutes } from './core/routes.js';
 import type { CoreServices } from './core/services.js';
@@ -216,6 +217,7 @@ export async function buildApp(
   registerHealthRoutes(app, core);
   for (const register of coreRoutes) await register(app, core);
   for (const module of modules) await module.routes?.(app, core);
+  registerMailJobs(core);
   for (const module of modules) module.jobs?.(core);
 
   app.addHook('onClose', async () => {
