@@ -78,8 +78,9 @@ export async function buildApp(
     permissions,
     mailer,
     jobs,
+    modules: enabledModules(config),
   };
-  const modules = enabledModules(config);
+  const modules = core.modules;
   for (const module of modules) module.permissions?.(permissions);
 
   const assets = await buildAssets({ minify: config.env === 'production' });

@@ -1,3 +1,4 @@
+import type { ModuleManifest } from '../modules/index.js';
 import type { SessionStore } from './auth/sessions.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/database.js';
@@ -16,4 +17,6 @@ export interface CoreServices {
   permissions: Permissions;
   mailer: Mailer;
   jobs: JobQueue;
+  /** The enabled modules, for the hooks they give the core. */
+  modules: ModuleManifest[];
 }

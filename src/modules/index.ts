@@ -16,6 +16,10 @@ export interface ModuleManifest {
   jobs?: (core: CoreServices) => void;
   /** Home-page card: i18n keys of a title and a description, and where it leads. */
   home?: { titleKey: string; descriptionKey: string; href: string };
+  /** What this module holds about a person, for "download my data". */
+  personalData?: (core: CoreServices, userId: string) => Promise<Record<string, unknown>>;
+  /** Erases a deleted account's personal data here; public contributions stay, anonymised. */
+  anonymiseUser?: (core: CoreServices, userId: string) => Promise<void>;
 }
 
 const available: ModuleManifest[] = [];
