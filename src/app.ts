@@ -111,7 +111,10 @@ export async function buildApp(
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'vo_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/' },
-    getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
+    // Forms send the token as a field; multipart uploads (parsed later, in the handler) in a header.
+    getToken: (request) =>
+      (request.body as Record<string, string> | undefined)?._csrf ??
+      (request.headers['x-csrf-token'] as string | undefined),
   });
   await app.register(fastifySwagger, {
     openapi: {
@@ -134,6 +137,11 @@ export async function buildApp(
       ip: this.ip,
       requestId: String(this.id),
     };
+  });
+
+  // The request id is in every log line of the request; give it to the client too, for support.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
   });
 
   // Who is asking, and in which language: before any route runs.
