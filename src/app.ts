@@ -111,10 +111,13 @@ export async function buildApp(
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'vo_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/' },
-    // Forms send the token as a field; multipart uploads (parsed later, in the handler) in a header.
-    getToken: (request) =>
-      (request.body as Record<string, string> | undefined)?._csrf ??
-      (request.headers['x-csrf-token'] as string | undefined),
+    // A field of the form; in a multipart form parsed with attachFieldsToBody, a { value } part.
+    getToken: (request) => {
+      const field = (request.body as Record<string, unknown> | undefined)?._csrf;
+      if (typeof field === 'string') return field;
+      if (field && typeof field === 'object' && 'value' in field) return String(field.value);
+      return request.headers['x-csrf-token'] as string | undefined;
+    },
   });
   await app.register(fastifySwagger, {
     openapi: {
