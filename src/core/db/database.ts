@@ -84,8 +84,15 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
             const result = await pglite.query<Record<string, unknown>>(text, values);
             return { rows: result.rows.map(normaliseRow) };
           }
-          const results = await pglite.exec(text);
-          return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+          try {
+            const results = await pglite.exec(text);
+            return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+          } catch (error) {
+            // A failed script (pg-boss runs BEGIN; …; COMMIT) must not leave the one session
+            // in an aborted transaction; no one else holds it while we do.
+            await pglite.exec('rollback').catch(() => {});
+            throw error;
+          }
         });
       },
     },

@@ -1,8 +1,13 @@
 export interface JobOptions {
+  /** How many times a failing job is tried again (default 3). */
   retryLimit?: number;
+  /** Seconds before the first retry (default 30). */
   retryDelaySeconds?: number;
+  /** Doubles the delay after each failure (default true). */
+  retryBackoff?: boolean;
   /** Run no earlier than this. */
   startAfter?: Date;
+  /** At most one queued job with this key at a time. */
   singletonKey?: string;
 }
 

@@ -1,6 +1,8 @@
 import type { Database } from '../db/database.js';
-import { ImmediateJobQueue, type JobQueue } from './jobs.js';
+import type { JobQueue } from './jobs.js';
+import { PgBossJobQueue, type PgBossQueueOptions } from './pgboss-queue.js';
 
-export function createJobQueue(_database: Database): JobQueue {
-  return new ImmediateJobQueue();
+/** The job queue of the web process and of `ville worker`: pg-boss, on both engines. */
+export function createJobQueue(database: Database, options: PgBossQueueOptions = {}): JobQueue {
+  return new PgBossJobQueue(database, options);
 }
