@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -9,27 +8,21 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
-import { SESSION_COOKIE, SessionStore } from './core/auth/sessions.js';
+import { SESSION_COOKIE } from './core/auth/sessions.js';
 import { loadViewer } from './core/auth/viewer.js';
 import type { Config } from './core/config/config.js';
-import { type Database, openDatabase } from './core/db/database.js';
-import { migrateToLatest } from './core/db/migrate.js';
+import { createCore } from './core/core.js';
+import type { Database } from './core/db/database.js';
 import { buildAssets } from './core/http/assets.js';
 import { registerErrorHandling } from './core/http/error-handling.js';
 import { registerHealthRoutes } from './core/http/health.js';
-import { RateLimiter } from './core/http/rate-limit.js';
 import type { App } from './core/http/types.js';
 import { isLocale, type Locale, resolveLocale, translator } from './core/i18n/i18n.js';
 import type { JobQueue } from './core/jobs/jobs.js';
-import { createJobQueue } from './core/jobs/queue.js';
-import { createMailer } from './core/mail/mailer.js';
-import { registerMailJobs } from './core/mail/send.js';
-import { corePermissions } from './core/permissions/permissions.js';
 import { coreRoutes } from './core/routes.js';
 import type { CoreServices } from './core/services.js';
 import type { NavItem, PageContext } from './core/views/context.js';
 import { renderDocument } from './core/views/render.js';
-import { enabledModules } from './modules/index.js';
 
 export const LOCALE_COOKIE = 'vo_lang';
 const FLASH_COOKIE = 'vo_flash';
@@ -47,9 +40,13 @@ export async function buildApp(
   config: Config,
   options: BuildOptions = {},
 ): Promise<{ app: App; core: CoreServices }> {
-  const database =
-    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  if (options.migrate !== false) await migrateToLatest(database.db);
+  let jobErrorLog: ((error: unknown) => void) | undefined;
+  const opened = await createCore(config, {
+    ...options,
+    onJobError: (error: unknown) => jobErrorLog?.(error),
+  });
+  const { core } = opened;
+  const { database, permissions } = core;
 
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -62,26 +59,8 @@ export async function buildApp(
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
-  const permissions = corePermissions();
-  const mailer = createMailer({
-    smtpUrl: config.smtpUrl,
-    outboxDir: path.join(config.dataDir, 'outbox'),
-    from: config.mailFrom,
-  });
-  const jobs = options.jobs ?? createJobQueue(database);
-  const core: CoreServices = {
-    config,
-    database,
-    db: database.db,
-    sessions: new SessionStore(database.db),
-    rateLimiter: new RateLimiter(database.db),
-    permissions,
-    mailer,
-    jobs,
-    modules: enabledModules(config),
-  };
+  jobErrorLog = (error) => app.log.error({ err: error }, 'background job error');
   const modules = core.modules;
-  for (const module of modules) module.permissions?.(permissions);
 
   const assets = await buildAssets({ minify: config.env === 'production' });
   const tileOrigin = safeOrigin(config.city.map.tileUrl.replace(/\{[a-z]\}/g, 'a'));
@@ -229,12 +208,8 @@ export async function buildApp(
   registerHealthRoutes(app, core);
   for (const register of coreRoutes) await register(app, core);
   for (const module of modules) await module.routes?.(app, core);
-  registerMailJobs(core);
-  for (const module of modules) module.jobs?.(core);
-
   app.addHook('onClose', async () => {
-    await jobs.stop();
-    if (!options.database) await database.close();
+    await opened.close();
   });
 
   return { app, core };

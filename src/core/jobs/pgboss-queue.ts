@@ -24,7 +24,6 @@ export interface PgBossQueueOptions {
 export class PgBossJobQueue implements JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly createdQueues = new Set<string>();
-  private boss: PgBoss | null = null;
   private starting: Promise<PgBoss> | null = null;
   private working = false;
 
@@ -77,7 +76,6 @@ export class PgBossJobQueue implements JobQueue {
     if (!starting) return;
     const boss = await starting.catch(() => null);
     this.starting = null;
-    this.boss = null;
     this.working = false;
     this.createdQueues.clear();
     if (boss) await boss.stop({ graceful: true, close: false, wait: true, timeout: 10_000 });
@@ -93,10 +91,7 @@ export class PgBossJobQueue implements JobQueue {
     });
     boss.on('error', (error) => this.options.onError?.(error));
     this.starting = boss.start().then(
-      () => {
-        this.boss = boss;
-        return boss;
-      },
+      () => boss,
       (error) => {
         this.starting = null;
         throw error;
