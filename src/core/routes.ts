@@ -1,4 +1,6 @@
+import { registerAccountRoutes } from './auth/accounts.pages.js';
 import type { RouteRegistrar } from './http/types.js';
+import { registerOutboxRoutes } from './mail/outbox.pages.js';
 
 /** The core's own pages, in the order they are registered. */
-export const coreRoutes: RouteRegistrar[] = [];
+export const coreRoutes: RouteRegistrar[] = [registerOutboxRoutes, registerAccountRoutes];
