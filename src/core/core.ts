@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { enabledModules } from '../modules/index.js';
+import { Areas } from './areas/areas.js';
 import { SessionStore } from './auth/sessions.js';
 import type { Config } from './config/config.js';
 import { type Database, openDatabase } from './db/database.js';
@@ -59,6 +60,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     permissions,
     mailer,
     jobs,
+    areas: new Areas(database.db, permissions),
     modules: enabledModules(config),
   };
   for (const module of core.modules) module.permissions?.(permissions);

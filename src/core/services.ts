@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../modules/index.js';
+import type { Areas } from './areas/areas.js';
 import type { SessionStore } from './auth/sessions.js';
 import type { Config } from './config/config.js';
 import type { Database, Db } from './db/database.js';
@@ -17,6 +18,8 @@ export interface CoreServices {
   permissions: Permissions;
   mailer: Mailer;
   jobs: JobQueue;
+  /** Imported areas: locate a point, serve layers to maps. */
+  areas: Areas;
   /** The enabled modules, for the hooks they give the core. */
   modules: ModuleManifest[];
 }
