@@ -74,7 +74,13 @@ describe('account rules', () => {
   it('only returns to local paths', () => {
     expect(safeReturnPath('/compte')).toBe('/compte');
     expect(safeReturnPath('/signalements?page=2')).toBe('/signalements?page=2');
-    for (const bad of ['//evil.example', 'https://evil.example', '/\\evil.example', 'javascript:alert(1)', '']) {
+    for (const bad of [
+      '//evil.example',
+      'https://evil.example',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '',
+    ]) {
       expect(safeReturnPath(bad), bad).toBe('/compte');
     }
   });

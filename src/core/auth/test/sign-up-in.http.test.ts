@@ -265,7 +265,10 @@ describe('sign-up, confirmation, sign-in, sign-out', () => {
     const browser = new Browser(state.test.app);
     let last = 0;
     for (let i = 0; i < 31; i++) {
-      const response = await browser.post('/connexion', { email: uniqueEmail('ip'), password: 'whatever 123' });
+      const response = await browser.post('/connexion', {
+        email: uniqueEmail('ip'),
+        password: 'whatever 123',
+      });
       last = response.statusCode;
       if (i < 30) expect(response.statusCode).toBe(422);
     }
@@ -276,7 +279,9 @@ describe('sign-up, confirmation, sign-in, sign-out', () => {
     const { email } = await signUpAndConfirm(state);
     const browser = new Browser(state.test.app);
     const response = await browser.post('/connexion', { email, password: PASSWORD });
-    const cookie = String(response.headers['set-cookie']).split(/,(?=\s*\w+=)/).find((c) => c.includes('vo_session='));
+    const cookie = String(response.headers['set-cookie'])
+      .split(/,(?=\s*\w+=)/)
+      .find((c) => c.includes('vo_session='));
     expect(cookie).toBeDefined();
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
