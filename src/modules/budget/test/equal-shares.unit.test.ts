@@ -159,6 +159,12 @@ describe('Method of Equal Shares — Wieliczka 2023 (Zielony Milion)', () => {
     expect(result.winners).not.toContain('87');
   });
 
+  it('Wieliczka 2023: at 313 zł per voter (the amount equalshares.net publishes) MES gives the official 30 projects', () => {
+    const result = methodOfEqualShares({ ...election, budget: 313 * election.ballots.length });
+    expect(sorted(result.winners)).toEqual(officialWinners(instance));
+    expect(result.totalCost).toBe(995_079);
+  });
+
   it('Wieliczka 2023 MES without completion (trust B: equalshares.net tool and pabutools agree): 21 projects, 450 548, in order', () => {
     const result = methodOfEqualShares(election);
     expect(result.winners).toEqual(
