@@ -1,6 +1,13 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './core/config/config.js';
 import { DataDirLockedError } from './core/db/data-lock.js';
+import {
+  countUsers,
+  demoAccounts,
+  formatDemoAccounts,
+  isDemoSeeded,
+  seedParisDemo,
+} from './core/seed/paris-demo.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -24,6 +31,23 @@ async function main() {
     throw error;
   }
   const { app, core } = built;
+  if (config.demo) {
+    // First start in demo mode: an empty database gets the Paris demo. Every start in demo
+    // mode prints the demo accounts, so they are never lost in old logs.
+    const interrupted = !(await isDemoSeeded(core.db)) && (await demoAccounts(core.db)).length > 0;
+    if (interrupted || (await countUsers(core.db)) === 0) {
+      app.log.info('empty database in demo mode: seeding the Paris demo');
+      const summary = await seedParisDemo(core.db, {
+        onProgress: (message) => app.log.info(`seed: ${message}`),
+      });
+      app.log.info(
+        { areas: summary.areas, directorates: summary.directorates, services: summary.services },
+        'seeded',
+      );
+    }
+    const accounts = await demoAccounts(core.db);
+    if (accounts.length > 0) process.stdout.write(`\n${formatDemoAccounts(accounts, config.publicUrl)}\n\n`);
+  }
   await core.jobs.start({ work: config.jobsIn === 'process' });
   await app.listen({ port: config.port, host: config.host });
 

@@ -40,7 +40,6 @@ export function composeMail(city: CityTheme, t: Translate, content: MailContent)
       <body style="font-family: Arial, sans-serif; line-height: 1.5; color: #1b1b1b;">
         <p style={`font-weight: bold; color: ${city.colours.primary};`}>{city.name}</p>
         {content.paragraphs.map((p, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs are static and may repeat
           <p key={index}>{p}</p>
         ))}
         {content.action && (

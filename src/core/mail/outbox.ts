@@ -134,8 +134,12 @@ function decodeBody(body: string, encoding: string): string {
 }
 
 function decodeQuotedPrintable(body: string): string {
+  // Trailing white space on a line is padding; `=` at the end of a line is a soft break.
+  return decodeHexEscapes(body.replace(/[ \t]+$/gm, '').replace(/=\n/g, ''));
+}
+
+function decodeHexEscapes(source: string): string {
   const bytes: number[] = [];
-  const source = body.replace(/[ \t]+$/gm, '').replace(/=\n/g, '');
   for (let i = 0; i < source.length; i++) {
     const char = source[i] as string;
     const hex = source.slice(i + 1, i + 3);
@@ -155,6 +159,6 @@ export function decodeWords(value: string): string {
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_match, _charset: string, kind: string, text: string) => {
       if (kind.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
-      return decodeQuotedPrintable(text.replace(/_/g, ' '));
+      return decodeHexEscapes(text.replace(/_/g, ' '));
     });
 }

@@ -89,5 +89,9 @@ describe('outbox', () => {
   it('decodes RFC 2047 words', () => {
     expect(decodeWords('=?UTF-8?Q?Caf=C3=A9_cr=C3=A8me?=')).toBe('Café crème');
     expect(decodeWords('=?UTF-8?B?w6l0w6k=?= =?UTF-8?Q?_!?=')).toBe('été !');
+    // A space encoded at the end of a folded word is kept.
+    expect(decodeWords('=?UTF-8?Q?Votre_lien_=E2=80=94_Ville_?= =?UTF-8?Q?de_Paris?=')).toBe(
+      'Votre lien — Ville de Paris',
+    );
   });
 });
