@@ -1,3 +1,5 @@
+import { registerBackoffice } from '../modules/backoffice/index.js';
+import { registerAreasApi } from './areas/areas.api.js';
 import { registerAccountRoutes } from './auth/accounts.pages.js';
 import type { RouteRegistrar } from './http/types.js';
 import { registerOutboxRoutes } from './mail/outbox.pages.js';
@@ -8,4 +10,6 @@ export const coreRoutes: RouteRegistrar[] = [
   registerOutboxRoutes,
   registerAccountRoutes,
   registerPublicPages,
+  registerAreasApi,
+  registerBackoffice,
 ];

@@ -269,7 +269,7 @@ export class OrgUseCases {
     private readonly permissions: Permissions,
   ) {}
 
-  listDirectorates(viewer: Viewer | null): Promise<Directorate[]> {
+  async listDirectorates(viewer: Viewer | null): Promise<Directorate[]> {
     this.permissions.assert(viewer, 'org.read');
     return listDirectorates(this.db);
   }
@@ -281,7 +281,7 @@ export class OrgUseCases {
     return found;
   }
 
-  listServices(viewer: Viewer | null, filter: { directorateId?: string } = {}): Promise<OrgUnit[]> {
+  async listServices(viewer: Viewer | null, filter: { directorateId?: string } = {}): Promise<OrgUnit[]> {
     this.permissions.assert(viewer, 'org.read');
     return listServices(this.db, filter);
   }
@@ -293,27 +293,27 @@ export class OrgUseCases {
     return found;
   }
 
-  listAgents(viewer: Viewer | null): Promise<Agent[]> {
+  async listAgents(viewer: Viewer | null): Promise<Agent[]> {
     this.permissions.assert(viewer, 'org.read');
     return listAgents(this.db);
   }
 
-  createDirectorate(viewer: Viewer | null, input: DirectorateInput, actor: Actor) {
+  async createDirectorate(viewer: Viewer | null, input: DirectorateInput, actor: Actor) {
     this.permissions.assert(viewer, 'org.manage');
     return createDirectorate(this.db, input, actor);
   }
 
-  editDirectorate(viewer: Viewer | null, id: string, input: DirectorateInput, actor: Actor) {
+  async editDirectorate(viewer: Viewer | null, id: string, input: DirectorateInput, actor: Actor) {
     this.permissions.assert(viewer, 'org.manage');
     return editDirectorate(this.db, id, input, actor);
   }
 
-  createService(viewer: Viewer | null, input: ServiceInput, actor: Actor) {
+  async createService(viewer: Viewer | null, input: ServiceInput, actor: Actor) {
     this.permissions.assert(viewer, 'org.manage');
     return createService(this.db, input, actor);
   }
 
-  editService(viewer: Viewer | null, id: string, input: ServiceInput, actor: Actor) {
+  async editService(viewer: Viewer | null, id: string, input: ServiceInput, actor: Actor) {
     this.permissions.assert(viewer, 'org.manage');
     return editService(this.db, id, input, actor);
   }
@@ -340,12 +340,12 @@ export class OrgUseCases {
     );
   }
 
-  changeRole(viewer: Viewer | null, input: MembershipInput, actor: Actor) {
+  async changeRole(viewer: Viewer | null, input: MembershipInput, actor: Actor) {
     this.permissions.assert(viewer, 'org.manage');
     return changeMembershipRole(this.db, input, actor);
   }
 
-  removeMember(viewer: Viewer | null, input: { userId: string; serviceId: string }, actor: Actor) {
+  async removeMember(viewer: Viewer | null, input: { userId: string; serviceId: string }, actor: Actor) {
     this.permissions.assert(viewer, 'org.manage');
     return removeMembership(this.db, input, actor);
   }
