@@ -96,8 +96,7 @@ describe('Method of Equal Shares — tie-breaking (equalshares.net tie-breaking 
   });
 
   it('an MES tie on effective count is broken by lower cost by default', () => {
-    // Each voter holds 100. "cheap" (200, 2 supporters) and "dear" (300, 3 supporters) both
-    // have an effective vote count of 2 and 3 — not a tie; make both count 2 with equal payments.
+    // Each voter holds 100; both projects have an effective vote count of 2.
     const election = {
       projects: [
         { id: 'dear', cost: 200 },
