@@ -454,7 +454,7 @@ export const registerAccountRoutes: RouteRegistrar = (app: App, core: CoreServic
   app.get('/compte/donnees.json', async (request, reply) => {
     const viewer = signedIn(request, reply);
     if (!viewer) return reply;
-    const data = await accounts.exportPersonalData(core, viewer);
+    const data = await accounts.exportPersonalData(core, viewer, request.actor());
     const day = new Date().toISOString().slice(0, 10);
     return reply
       .header('content-type', 'application/json; charset=utf-8')

@@ -98,6 +98,9 @@ async function sendAccountMail(
   );
 }
 
+/** For a periodic clean-up job: expired and used single-use tokens. */
+export const purgeExpiredTokens = (core: Pick<CoreServices, 'db'>) => store.purgeExpiredTokens(core.db);
+
 // ——— Creating accounts ———
 
 export async function findUserByEmail(db: Db, email: string): Promise<store.UserRow | undefined> {
@@ -647,21 +650,18 @@ export async function changePassword(
 export async function exportPersonalData(
   core: CoreServices,
   viewer: Viewer,
+  actor: Actor,
 ): Promise<Record<string, unknown>> {
   const data = await store.selectPersonalData(core.db, viewer.id);
   const modules: Record<string, unknown> = {};
   for (const module of core.modules) {
     if (module.personalData) modules[module.name] = await module.personalData(core, viewer.id);
   }
-  await recordAudit(
-    core.db,
-    { userId: viewer.id, label: `user:${viewer.email ?? viewer.id}` },
-    {
-      action: 'account.data_exported',
-      objectType: 'account_user',
-      objectId: viewer.id,
-    },
-  );
+  await recordAudit(core.db, actor, {
+    action: 'account.data_exported',
+    objectType: 'account_user',
+    objectId: viewer.id,
+  });
   return {
     exportedAt: new Date().toISOString(),
     city: core.config.city.name,

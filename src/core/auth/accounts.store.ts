@@ -168,6 +168,15 @@ export async function consumeToken(
     .executeTakeFirst();
 }
 
+/** Used and expired tokens are of no use to anyone: a periodic job may call this. */
+export async function purgeExpiredTokens(db: Db): Promise<number> {
+  const result = await db
+    .deleteFrom('account_token')
+    .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now()`), eb('used_at', 'is not', null)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function deleteTokens(db: Db, userId: string, purposes?: TokenPurpose[]): Promise<void> {
   let query = db.deleteFrom('account_token').where('user_id', '=', userId);
   if (purposes) query = query.where('purpose', 'in', purposes);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { Browser } from '../../../../test/helpers/test-app.js';
+import { purgeExpiredTokens } from '../accounts.service.js';
 import { hashToken } from '../tokens.js';
 import {
   lastMailTo,
@@ -104,6 +105,15 @@ describe('magic-link sign-in', () => {
     const post = await browser.post(link, {}, { csrfFrom: '/connexion' });
     expect(post.statusCode).toBe(410);
     expect(browser.cookie('vo_session')).toBeUndefined();
+
+    // The clean-up removes it.
+    expect(await purgeExpiredTokens(state.test.core)).toBeGreaterThan(0);
+    const left = await state.test.core.db
+      .selectFrom('account_token')
+      .select('token_hash')
+      .where('token_hash', '=', hashToken(tokenOf(link)))
+      .execute();
+    expect(left).toHaveLength(0);
   });
 
   it('refuses a made-up or malformed token', async () => {
