@@ -92,7 +92,9 @@ export function Table({
   captionHidden?: boolean;
 }) {
   return (
-    <div class="table-wrapper">
+    // A wide table scrolls sideways on small screens: the region must be reachable by keyboard.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region has to take the focus (WCAG 2.1.1)
+    <section class="table-wrapper" aria-label={caption} tabIndex={0}>
       <table class="table">
         <caption class={captionHidden ? 'visually-hidden' : undefined}>{caption}</caption>
         <thead>
@@ -123,7 +125,7 @@ export function Table({
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 
