@@ -39,7 +39,7 @@ export function AccountPage({
       )}
       <ErrorSummary ctx={ctx} errors={errors} />
 
-      <section aria-labelledby="account-profile">
+      <section class="section" aria-labelledby="account-profile">
         <h2 id="account-profile">{t('core.account.page.profile')}</h2>
         <Form ctx={ctx} action="/compte">
           <Field
@@ -62,16 +62,16 @@ export function AccountPage({
                   {t(localeError)}
                 </p>
               )}
-              <div class="radios">
+              <div class="choices">
                 {(
                   [
                     ['fr', 'core.account.locale.fr'],
                     ['en', 'core.account.locale.en'],
                   ] as const
                 ).map(([code, key]) => (
-                  <div class="radios__item" key={code}>
+                  <div class="choice" key={code}>
                     <input
-                      class="radios__input"
+                      class="choice__input"
                       type="radio"
                       id={code === 'fr' ? 'field-locale' : `field-locale-${code}`}
                       name="locale"
@@ -80,7 +80,7 @@ export function AccountPage({
                       lang={code}
                     />
                     <label
-                      class="radios__label"
+                      class="choice__label"
                       for={code === 'fr' ? 'field-locale' : `field-locale-${code}`}
                       lang={code}
                     >
@@ -91,42 +91,44 @@ export function AccountPage({
               </div>
             </fieldset>
           </div>
-          <fieldset class="fieldset">
-            <legend class="fieldset__legend">{t('core.account.fields.notifications')}</legend>
-            <div class="checkboxes">
-              <div class="checkboxes__item">
-                <input
-                  class="checkboxes__input"
-                  type="checkbox"
-                  id="field-notify_by_email"
-                  name="notify_by_email"
-                  value="1"
-                  checked={values.notify_by_email}
-                />
-                <label class="checkboxes__label" for="field-notify_by_email">
-                  {t('core.account.fields.notify_by_email')}
-                </label>
+          <div class="field">
+            <fieldset class="fieldset">
+              <legend class="fieldset__legend">{t('core.account.fields.notifications')}</legend>
+              <div class="choices">
+                <div class="choice">
+                  <input
+                    class="choice__input"
+                    type="checkbox"
+                    id="field-notify_by_email"
+                    name="notify_by_email"
+                    value="1"
+                    checked={values.notify_by_email}
+                  />
+                  <label class="choice__label" for="field-notify_by_email">
+                    {t('core.account.fields.notify_by_email')}
+                  </label>
+                </div>
+                <div class="choice">
+                  <input
+                    class="choice__input"
+                    type="checkbox"
+                    id="field-notify_digest"
+                    name="notify_digest"
+                    value="1"
+                    checked={values.notify_digest}
+                  />
+                  <label class="choice__label" for="field-notify_digest">
+                    {t('core.account.fields.notify_digest')}
+                  </label>
+                </div>
               </div>
-              <div class="checkboxes__item">
-                <input
-                  class="checkboxes__input"
-                  type="checkbox"
-                  id="field-notify_digest"
-                  name="notify_digest"
-                  value="1"
-                  checked={values.notify_digest}
-                />
-                <label class="checkboxes__label" for="field-notify_digest">
-                  {t('core.account.fields.notify_digest')}
-                </label>
-              </div>
-            </div>
-          </fieldset>
+            </fieldset>
+          </div>
           <Button>{t('core.account.page.save')}</Button>
         </Form>
       </section>
 
-      <section aria-labelledby="account-email">
+      <section class="section" aria-labelledby="account-email">
         <h2 id="account-email">{t('core.account.page.email')}</h2>
         <p>{t('core.account.page.email_current', { email: currentEmail })}</p>
         <Form ctx={ctx} action="/compte/email">
@@ -147,7 +149,7 @@ export function AccountPage({
         </Form>
       </section>
 
-      <section aria-labelledby="account-password">
+      <section class="section" aria-labelledby="account-password">
         <h2 id="account-password">{t('core.account.page.password')}</h2>
         <Form ctx={ctx} action="/compte/mot-de-passe">
           {hasPassword ? (
@@ -179,7 +181,7 @@ export function AccountPage({
         </Form>
       </section>
 
-      <section aria-labelledby="account-data">
+      <section class="section" aria-labelledby="account-data">
         <h2 id="account-data">{t('core.account.page.data')}</h2>
         <p>{t('core.account.page.data_intro')}</p>
         <p>
@@ -189,14 +191,14 @@ export function AccountPage({
         </p>
       </section>
 
-      <section aria-labelledby="account-signout">
+      <section class="section" aria-labelledby="account-signout">
         <h2 id="account-signout">{t('core.account.page.session')}</h2>
         <Form ctx={ctx} action="/deconnexion">
           <Button variant="secondary">{t('core.account.signout.submit')}</Button>
         </Form>
       </section>
 
-      <section aria-labelledby="account-delete">
+      <section class="section" aria-labelledby="account-delete">
         <h2 id="account-delete">{t('core.account.delete.title')}</h2>
         <p>{t('core.account.delete.intro')}</p>
         <p>

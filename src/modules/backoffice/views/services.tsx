@@ -48,7 +48,9 @@ export function ServicesPage({
         <Button variant="secondary">{t('backoffice.filter')}</Button>
       </form>
       {ctx.can('org.manage') && (
-        <ButtonLink href="/admin/services/nouveau">{t('backoffice.services.create')}</ButtonLink>
+        <p>
+          <ButtonLink href="/admin/services/nouveau">{t('backoffice.services.create')}</ButtonLink>
+        </p>
       )}
       <Table
         caption={t('backoffice.services.caption', { count: services.length })}
