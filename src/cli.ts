@@ -20,6 +20,7 @@ import { openDatabase } from './core/db/database.js';
 import { migrateToLatest } from './core/db/migrate.js';
 import { DomainError, ValidationError } from './core/http/errors.js';
 import { translator } from './core/i18n/i18n.js';
+import { scheduleMaintenance } from './core/maintenance.js';
 import { formatDemoAccounts, seedParisDemo } from './core/seed/paris-demo.js';
 
 const EXIT_FAILURE = 1;
@@ -216,6 +217,7 @@ program
     });
     try {
       await opened.core.jobs.start({ work: true });
+      scheduleMaintenance(opened.core);
     } catch (error) {
       await opened.close();
       throw error;

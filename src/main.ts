@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './core/config/config.js';
 import { DataDirLockedError } from './core/db/data-lock.js';
+import { scheduleMaintenance } from './core/maintenance.js';
 import {
   countUsers,
   demoAccounts,
@@ -49,6 +50,7 @@ async function main() {
     if (accounts.length > 0) process.stdout.write(`\n${formatDemoAccounts(accounts, config.publicUrl)}\n\n`);
   }
   await core.jobs.start({ work: config.jobsIn === 'process' });
+  if (config.jobsIn === 'process') scheduleMaintenance(core);
   await app.listen({ port: config.port, host: config.host });
 
   // In-flight requests finish; new ones get 503 while we close.

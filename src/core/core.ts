@@ -10,6 +10,7 @@ import type { JobQueue } from './jobs/jobs.js';
 import { createJobQueue } from './jobs/queue.js';
 import { createMailer } from './mail/mailer.js';
 import { registerMailJobs } from './mail/send.js';
+import { registerMaintenanceJobs } from './maintenance.js';
 import { corePermissions } from './permissions/permissions.js';
 import type { CoreServices } from './services.js';
 
@@ -65,6 +66,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   };
   for (const module of core.modules) module.permissions?.(permissions);
   registerMailJobs(core);
+  registerMaintenanceJobs(core);
   for (const module of core.modules) module.jobs?.(core);
 
   return {
