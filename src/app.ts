@@ -17,14 +17,13 @@ import { buildAssets } from './core/http/assets.js';
 import { registerErrorHandling } from './core/http/error-handling.js';
 import { registerHealthRoutes } from './core/http/health.js';
 import type { App } from './core/http/types.js';
-import { isLocale, type Locale, resolveLocale, translator } from './core/i18n/i18n.js';
+import { LOCALE_COOKIE, resolveLocale, translator } from './core/i18n/i18n.js';
 import type { JobQueue } from './core/jobs/jobs.js';
 import { coreRoutes } from './core/routes.js';
 import type { CoreServices } from './core/services.js';
 import type { NavItem, PageContext } from './core/views/context.js';
 import { renderDocument } from './core/views/render.js';
 
-export const LOCALE_COOKIE = 'vo_lang';
 const FLASH_COOKIE = 'vo_flash';
 
 export interface BuildOptions {
@@ -213,10 +212,6 @@ export async function buildApp(
   });
 
   return { app, core };
-}
-
-export function isSupportedLocale(value: string): value is Locale {
-  return isLocale(value);
 }
 
 function safeOrigin(url: string): string | null {

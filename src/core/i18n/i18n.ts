@@ -4,6 +4,8 @@ import path from 'node:path';
 export const LOCALES = ['fr', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'fr';
+/** The explicit language choice of a visitor (the switch in the header). */
+export const LOCALE_COOKIE = 'vo_lang';
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: string, params?: Params) => string;

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { LOCALE_COOKIE } from '../../app.js';
 import type { RouteRegistrar } from '../http/types.js';
+import { LOCALE_COOKIE } from '../i18n/i18n.js';
 import { themeStylesheet } from '../views/theme.js';
 import { parseLanguage, safeReturnPath, saveAccountLocale } from './language.js';
 import { DesignPage } from './views/design.js';

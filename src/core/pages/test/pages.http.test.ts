@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
-import { LOCALE_COOKIE } from '../../../app.js';
 import { SESSION_COOKIE } from '../../auth/sessions.js';
+import { LOCALE_COOKIE } from '../../i18n/i18n.js';
 
 let t: TestApp;
 
