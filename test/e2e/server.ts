@@ -102,6 +102,12 @@ export interface StartOptions {
   postgres?: boolean;
 }
 
+/** Servers still running when the test process ends are killed, never left behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Environment for a child server, without what the parent's test run may have set. */
 function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -154,6 +160,8 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -161,8 +169,12 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
+  let exitSignal: string | null = null;
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
+    child.once('exit', (code, signal) => {
+      exitSignal = signal;
+      resolve(code);
+    });
   });
   let exitCode: number | null | undefined;
   void exited.then((code) => {
@@ -194,20 +206,26 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   };
   if (options.waitReady === false) return server;
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
+  // Below Vitest's hook timeout, so that a server that never gets ready is stopped here
+  // and its output shown, rather than left running by a timed-out beforeAll.
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 50_000);
+  let lastAnswer = 'no answer';
   while (Date.now() < deadline) {
     if (exitCode !== undefined) {
       await cleanup();
-      throw new Error(`The server stopped (exit ${exitCode}) before it was ready:\n${output}`);
+      throw new Error(
+        `The server stopped (exit ${exitCode}${exitSignal ? `, signal ${exitSignal}` : ''}) before it was ready:\n${output}`,
+      );
     }
     try {
       const response = await fetch(`${url}/ready`);
       if (response.status === 200) return server;
+      lastAnswer = `${response.status} ${(await response.text()).slice(0, 300)}`;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 250));
   }
   await server.stop();
-  throw new Error(`The server was not ready within the time allowed:\n${output}`);
+  throw new Error(`The server was not ready in time (last /ready: ${lastAnswer}):\n${output.slice(-4000)}`);
 }
