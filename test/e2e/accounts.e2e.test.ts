@@ -113,3 +113,73 @@ describe.each([
     }
   });
 });
+
+describe('forgotten password, without JavaScript', () => {
+  it('asks for a link, sets a new password, is signed in; the link then no longer works', async () => {
+    const email = `dominique.reset.${Date.now()}@example.org`;
+    const page = await newPage({ javaScript: false });
+    try {
+      // An account to forget the password of: signed up and confirmed.
+      await page.goto(`${server.url}/inscription`);
+      await page.fill('input[name="display_name"]', 'Dominique Oubli');
+      await page.fill('input[name="email"]', email);
+      await page.fill('input[name="password"]', 'Le-premier-mot-de-passe-1');
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/inscription')),
+        page.locator('main form[action="/inscription"] button[type="submit"]').click(),
+      ]);
+      const confirmLink = linkInMail(
+        await waitForMail(server.dataDir, email),
+        server.url,
+        /^\/inscription\/confirmer\//,
+      );
+      await page.goto(confirmLink);
+      await Promise.all([
+        page.waitForURL(/\/compte$/, { waitUntil: 'load' }),
+        page.locator(`main form[action="${new URL(confirmLink).pathname}"] button[type="submit"]`).click(),
+      ]);
+      await page.context().clearCookies();
+
+      // The request.
+      await page.goto(`${server.url}/mot-de-passe-oublie`);
+      await auditPage(page, 'accounts-reset-01-request');
+      await page.fill('main input[name="email"]', email);
+      await Promise.all([
+        page.waitForResponse(
+          (r) => r.request().method() === 'POST' && r.url().endsWith('/mot-de-passe-oublie'),
+        ),
+        page.locator('main form[action="/mot-de-passe-oublie"] button[type="submit"]').click(),
+      ]);
+      const mail = await waitForMail(server.dataDir, email, {
+        matching: (m) => m.links.some((l) => l.includes('/mot-de-passe-oublie/')),
+      });
+      const link = linkInMail(mail, server.url, /^\/mot-de-passe-oublie\/./);
+
+      // The new password: too short first, then right.
+      await page.goto(link);
+      await auditPage(page, 'accounts-reset-02-new-password');
+      const form = `main form[action="${new URL(link).pathname}"]`;
+      await page.fill(`${form} input[name="password"]`, 'court');
+      const [invalid] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === link),
+        page.locator(`${form} button[type="submit"]`).click(),
+      ]);
+      expect(invalid.status()).toBe(422);
+      await page.waitForLoadState('load');
+      await auditPage(page, 'accounts-reset-03-error');
+      await page.fill(`${form} input[name="password"]`, 'Le-nouveau-mot-de-passe-2');
+      await Promise.all([
+        page.waitForURL(/\/compte$/, { waitUntil: 'load' }),
+        page.locator(`${form} button[type="submit"]`).click(),
+      ]);
+      await expect(page.locator('.account-menu').textContent()).resolves.toContain('Dominique Oubli');
+
+      // Used once: the link now says it is no longer valid.
+      const reused = await page.goto(link);
+      expect(reused?.status()).toBe(410);
+      await auditPage(page, 'accounts-reset-04-link-used');
+    } finally {
+      await closePage(page);
+    }
+  });
+});
