@@ -139,3 +139,49 @@ describe('keyboard and small screens', () => {
     }
   });
 });
+
+describe('every page a visitor can reach', () => {
+  it('follows every link from the home page and the site map: no broken link, zero axe violations', async () => {
+    const page = await newPage({ javaScript: false });
+    const origin = new URL(server.url).origin;
+    // Pages already audited above at both widths, and links that are actions rather than pages.
+    const audited = new Set(pages.map((p) => p.path));
+    const skip = (path: string) =>
+      path.startsWith('/assets/') || path.startsWith('/langue/') || path.startsWith('/api/docs');
+    const queue = ['/', '/plan-du-site'];
+    const seen = new Set(queue);
+    const broken: string[] = [];
+    let visited = 0;
+    try {
+      while (queue.length > 0 && visited < 40) {
+        const path = queue.shift() as string;
+        visited++;
+        const response = await page.goto(`${server.url}${path}`);
+        if (!response || response.status() >= 400) {
+          broken.push(`${path} → ${response?.status()}`);
+          continue;
+        }
+        if (!audited.has(path) && (response.headers()['content-type'] ?? '').includes('text/html')) {
+          await auditPage(page, `crawl${path.replace(/[^a-z0-9]+/gi, '-')}`);
+        }
+        const hrefs = await page
+          .locator('a[href]')
+          .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+        for (const href of hrefs) {
+          if (href.startsWith('#') || href.startsWith('mailto:') || href.startsWith('tel:')) continue;
+          const url = new URL(href, `${server.url}${path}`);
+          if (url.origin !== origin) continue;
+          // One visit per path: query strings only page or filter the same view.
+          const next = url.pathname;
+          if (skip(url.pathname) || seen.has(next)) continue;
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    } finally {
+      await closePage(page);
+    }
+    expect(broken, `broken links:\n${broken.join('\n')}`).toEqual([]);
+    expect(visited).toBeGreaterThan(5);
+  });
+});
