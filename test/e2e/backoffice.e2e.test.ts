@@ -95,6 +95,47 @@ describe('back office, as the demo administrator', () => {
     }
   });
 
+  it('every link inside the back office leads to a page that passes axe', async () => {
+    const page = await newPage();
+    const queue = ['/admin'];
+    // One page per shape of address: /admin/services/<id> is visited for one service, not all.
+    const shape = (path: string) =>
+      path
+        .replace(/\/[0-9a-f]{8}-[0-9a-f-]{27}(?=\/|$)/gi, '/:id')
+        .replace(/\/[^/]*\d[^/]*\.eml(?=\/|$)/g, '/:file');
+    const seen = new Set(queue.map(shape));
+    const broken: string[] = [];
+    let visited = 0;
+    try {
+      await signIn(page, account(ADMIN));
+      while (queue.length > 0 && visited < 40) {
+        const path = queue.shift() as string;
+        visited++;
+        const response = await page.goto(`${server.url}${path}`);
+        if (!response || response.status() >= 400) {
+          broken.push(`${path} → ${response?.status()}`);
+          continue;
+        }
+        await auditPage(page, `backoffice-crawl${path.replace(/[^a-z0-9]+/gi, '-')}`);
+        const hrefs = await page
+          .locator('main a[href]')
+          .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+        for (const href of hrefs) {
+          const url = new URL(href, `${server.url}${path}`);
+          // Back-office pages only, one visit per path; a mail's raw HTML part is not a page.
+          if (url.origin !== new URL(server.url).origin || !url.pathname.startsWith('/admin')) continue;
+          if (url.pathname.endsWith('/html') || seen.has(shape(url.pathname))) continue;
+          seen.add(shape(url.pathname));
+          queue.push(url.pathname);
+        }
+      }
+    } finally {
+      await closePage(page);
+    }
+    expect(broken, `broken links:\n${broken.join('\n')}`).toEqual([]);
+    expect(visited).toBeGreaterThan(5);
+  });
+
   it('a back-office form without JavaScript: a bad entry comes back with its errors (422), then saves', async () => {
     const page = await newPage({ javaScript: false });
     try {
