@@ -65,7 +65,7 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
   const releaseLock = folder ? lockDataDir(folder) : () => {};
   let pglite: PGlite;
   try {
-    pglite = options.pglite ?? (folder ? new PGlite(folder) : new PGlite());
+    pglite = options.pglite ?? new PGlite(folder);
     await pglite.waitReady;
   } catch (error) {
     releaseLock();

@@ -7,6 +7,19 @@
 import pg from 'pg';
 
 const INT8_OID = 20;
+const POINT_OID = 600;
+
+/** `(x,y)` → {x, y}, as `pg` already returns points. */
+function parsePoint(value: string): { x: number; y: number } {
+  const [x = Number.NaN, y = Number.NaN] = value
+    .replace(/[()\s]/g, '')
+    .split(',')
+    .map(Number);
+  return { x, y };
+}
+
+/** PGlite's own parsers for the types where it differs from `pg`. */
+export const pgliteParsers = { [POINT_OID]: parsePoint };
 
 export function pgTypes() {
   const types = {

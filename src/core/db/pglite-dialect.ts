@@ -12,7 +12,10 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { normaliseRow } from './normalise.js';
+import { normaliseRow, pgliteParsers } from './normalise.js';
+
+// Given on each call: PGlite ignores parsers given to its constructor.
+const queryOptions = { parsers: pgliteParsers };
 
 /**
  * PGlite has a single session. Anything that runs SQL on it (Kysely, pg-boss) must take
@@ -50,8 +53,15 @@ class PGliteConnection implements DatabaseConnection {
     // statements, as it can on `pg`.
     const result =
       compiledQuery.parameters.length === 0
-        ? ((await this.pglite.exec(compiledQuery.sql)).at(-1) ?? { rows: [], affectedRows: undefined })
-        : await this.pglite.query<Record<string, unknown>>(compiledQuery.sql, [...compiledQuery.parameters]);
+        ? ((await this.pglite.exec(compiledQuery.sql, queryOptions)).at(-1) ?? {
+            rows: [],
+            affectedRows: undefined,
+          })
+        : await this.pglite.query<Record<string, unknown>>(
+            compiledQuery.sql,
+            [...compiledQuery.parameters],
+            queryOptions,
+          );
     const rows = (result.rows as Record<string, unknown>[]).map((row) => normaliseRow(row) as R);
     return {
       rows,

@@ -25,6 +25,13 @@ describe(`database on ${testEngine}`, () => {
     expect(rows[0]).toEqual({ n: 0, big: 9007199254740991 });
   });
 
+  it('returns a point as {x, y} on both engines', async () => {
+    const { rows } = await sql<{ p: { x: number; y: number } }>`select point(2.3522, 48.8566) as p`.execute(
+      database.db,
+    );
+    expect(rows[0]?.p).toEqual({ x: 2.3522, y: 48.8566 });
+  });
+
   it('keeps two concurrent transactions apart', async () => {
     await database.db.insertInto('core_setting').values({ key: 'counter', value: '0' }).execute();
     const increment = () =>
