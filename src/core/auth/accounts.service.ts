@@ -352,51 +352,84 @@ export async function confirmEmail(
   return { sessionToken: await openSession(core, confirmed, meta, 'email_confirmation'), changed };
 }
 
-// ——— Magic link ———
+// ——— Links sent by mail (magic link, password reset) ———
 
-/** Same answer whether or not the address has an account; nothing is sent when it has none. */
-export async function requestMagicLink(
-  core: CoreServices,
-  rawEmail: string,
-  meta: RequestMeta,
-): Promise<void> {
+interface EmailLinkKind {
+  purpose: 'magic_link' | 'reset_password';
+  limits: { ip: RateLimitRule; email: RateLimitRule };
+  auditAction: string;
+  mail: { subject: string; body: string; action: string; path: string };
+}
+
+const MAGIC_LINK: EmailLinkKind = {
+  purpose: 'magic_link',
+  limits: { ip: RATE_LIMITS.magicLinkIp, email: RATE_LIMITS.magicLinkEmail },
+  auditAction: 'account.magic_link_requested',
+  mail: {
+    subject: 'core.account.mail.magic_link.subject',
+    body: 'core.account.mail.magic_link.body',
+    action: 'core.account.mail.magic_link.action',
+    path: '/connexion/lien/',
+  },
+};
+
+const PASSWORD_RESET: EmailLinkKind = {
+  purpose: 'reset_password',
+  limits: { ip: RATE_LIMITS.resetIp, email: RATE_LIMITS.resetEmail },
+  auditAction: 'account.password_reset_requested',
+  mail: {
+    subject: 'core.account.mail.reset.subject',
+    body: 'core.account.mail.reset.body',
+    action: 'core.account.mail.reset.action',
+    path: '/mot-de-passe-oublie/',
+  },
+};
+
+/**
+ * Mails a single-use link to an account's address. Same answer whether or not the address
+ * has an account (nothing is sent when it has none); rate-limited per address and per IP.
+ */
+async function sendEmailLink(core: CoreServices, kind: EmailLinkKind, rawEmail: string, meta: RequestMeta) {
   const email = normaliseEmail(rawEmail);
   const problem = emailProblem(email);
   if (problem) throw new ValidationError({ email: problem });
-  await core.rateLimiter.consume(RATE_LIMITS.magicLinkIp, meta.ip);
-  await core.rateLimiter.consume(RATE_LIMITS.magicLinkEmail, emailSubject(email));
+  await core.rateLimiter.consume(kind.limits.ip, meta.ip);
+  await core.rateLimiter.consume(kind.limits.email, emailSubject(email));
   const user = await store.selectUserByEmail(core.db, email);
   if (!user) return;
+  const ttlSeconds = TOKEN_TTL[kind.purpose];
   const token = await store.insertToken(core.db, {
-    purpose: 'magic_link',
+    purpose: kind.purpose,
     userId: user.id,
     email,
-    ttlSeconds: TOKEN_TTL.magic_link,
+    ttlSeconds,
   });
   await recordAudit(
     core.db,
     { userId: null, label: 'anonymous', ip: meta.ip, requestId: meta.requestId },
-    {
-      action: 'account.magic_link_requested',
-      objectType: 'account_user',
-      objectId: user.id,
-    },
+    { action: kind.auditAction, objectType: 'account_user', objectId: user.id },
   );
   await sendAccountMail(
     core,
     email,
     user.locale,
     {
-      subject: 'core.account.mail.magic_link.subject',
-      paragraphs: [
-        'core.account.mail.hello',
-        'core.account.mail.magic_link.body',
-        'core.account.mail.not_you',
-      ],
-      action: { label: 'core.account.mail.magic_link.action', path: `/connexion/lien/${token}` },
+      subject: kind.mail.subject,
+      paragraphs: ['core.account.mail.hello', kind.mail.body, 'core.account.mail.not_you'],
+      action: { label: kind.mail.action, path: `${kind.mail.path}${token}` },
     },
-    { name: user.display_name, minutes: TOKEN_TTL.magic_link / 60 },
+    { name: user.display_name, minutes: ttlSeconds / 60 },
   );
+}
+
+// ——— Magic link ———
+
+export async function requestMagicLink(
+  core: CoreServices,
+  rawEmail: string,
+  meta: RequestMeta,
+): Promise<void> {
+  await sendEmailLink(core, MAGIC_LINK, rawEmail, meta);
 }
 
 export async function isMagicLinkValid(core: CoreServices, token: string): Promise<boolean> {
@@ -434,39 +467,7 @@ export async function requestPasswordReset(
   rawEmail: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const email = normaliseEmail(rawEmail);
-  const problem = emailProblem(email);
-  if (problem) throw new ValidationError({ email: problem });
-  await core.rateLimiter.consume(RATE_LIMITS.resetIp, meta.ip);
-  await core.rateLimiter.consume(RATE_LIMITS.resetEmail, emailSubject(email));
-  const user = await store.selectUserByEmail(core.db, email);
-  if (!user) return;
-  const token = await store.insertToken(core.db, {
-    purpose: 'reset_password',
-    userId: user.id,
-    email,
-    ttlSeconds: TOKEN_TTL.reset_password,
-  });
-  await recordAudit(
-    core.db,
-    { userId: null, label: 'anonymous', ip: meta.ip, requestId: meta.requestId },
-    {
-      action: 'account.password_reset_requested',
-      objectType: 'account_user',
-      objectId: user.id,
-    },
-  );
-  await sendAccountMail(
-    core,
-    email,
-    user.locale,
-    {
-      subject: 'core.account.mail.reset.subject',
-      paragraphs: ['core.account.mail.hello', 'core.account.mail.reset.body', 'core.account.mail.not_you'],
-      action: { label: 'core.account.mail.reset.action', path: `/mot-de-passe-oublie/${token}` },
-    },
-    { name: user.display_name, minutes: TOKEN_TTL.reset_password / 60 },
-  );
+  await sendEmailLink(core, PASSWORD_RESET, rawEmail, meta);
 }
 
 export async function isResetTokenValid(core: CoreServices, token: string): Promise<boolean> {
