@@ -25,6 +25,8 @@ export interface CityTheme {
   /** Layer id of the areas that name the city's districts (e.g. arrondissements). */
   districtLayer: string;
   contactEmail: string;
+  /** Reports module: photos wait for an agent's review before being public (default true). */
+  reports: { photoReview: boolean };
 }
 
 export type Environment = 'development' | 'production' | 'test';
@@ -95,7 +97,11 @@ const hexColour = /^#[0-9a-fA-F]{6}$/;
 export function loadCity(file: string | undefined): CityTheme {
   const source = file ?? path.join(resourcesDir, 'city', 'paris.json');
   if (!existsSync(source)) throw new ConfigError('CITY_FILE', 'a path to a city JSON file', file);
-  let data: Partial<CityTheme> & { colours?: Partial<CityTheme['colours']>; map?: Partial<CityTheme['map']> };
+  let data: Partial<CityTheme> & {
+    colours?: Partial<CityTheme['colours']>;
+    map?: Partial<CityTheme['map']>;
+    reports?: Partial<CityTheme['reports']>;
+  };
   try {
     data = JSON.parse(readFileSync(source, 'utf8'));
   } catch {
@@ -127,6 +133,7 @@ export function loadCity(file: string | undefined): CityTheme {
     map,
     districtLayer: data.districtLayer ?? 'arrondissements',
     contactEmail: data.contactEmail ?? 'contact@example.org',
+    reports: { photoReview: data.reports?.photoReview !== false },
   };
 }
 
