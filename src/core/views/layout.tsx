@@ -233,7 +233,23 @@ function BackofficeNav({ ctx }: { ctx: PageContext }) {
     { href: '/admin/territoires', label: t('core.layout.bo_areas'), permission: 'areas.manage' },
     { href: '/admin/audit', label: t('core.layout.bo_audit'), permission: 'audit.read' },
     { href: '/admin/courriels', label: t('core.layout.bo_outbox'), permission: 'mail.outbox.read' },
-  ].filter((item) => ctx.can(item.permission));
+  ];
+  // Reports module (its permissions exist only when the module is enabled).
+  const reportItems = [
+    { href: '/admin/signalements', label: t('reports.admin.nav.queue'), permission: 'reports.queue' },
+    {
+      href: '/admin/signalements/categories',
+      label: t('reports.admin.nav.categories'),
+      permission: 'reports.categories.manage',
+    },
+    {
+      href: '/admin/cles-api',
+      label: t('reports.admin.nav.api_keys'),
+      permission: 'reports.api_keys.manage',
+    },
+  ].filter((item) => permissionDefined(ctx, item.permission));
+  items.splice(1, 0, ...reportItems);
+  const visible = items.filter((item) => ctx.can(item.permission));
   const path = ctx.path.split('?')[0];
   return (
     <nav class="backoffice-nav" aria-labelledby="backoffice-nav-title">
@@ -241,12 +257,19 @@ function BackofficeNav({ ctx }: { ctx: PageContext }) {
         {t('core.layout.nav_backoffice')}
       </p>
       <ul>
-        {items.map((item) => (
+        {visible.map((item) => (
           <li key={item.href}>
             <a
               href={item.href}
               aria-current={
-                (item.href === '/admin' ? path === '/admin' : isCurrent(ctx.path, item.href))
+                (
+                  item.href === '/admin'
+                    ? path === '/admin'
+                    : isCurrent(ctx.path, item.href) &&
+                      !visible.some(
+                        (other) => other.href.startsWith(`${item.href}/`) && isCurrent(ctx.path, other.href),
+                      )
+                )
                   ? 'page'
                   : undefined
               }
@@ -258,6 +281,16 @@ function BackofficeNav({ ctx }: { ctx: PageContext }) {
       </ul>
     </nav>
   );
+}
+
+/** False when the module that defines the permission is not enabled. */
+function permissionDefined(ctx: PageContext, permission: string): boolean {
+  try {
+    ctx.can(permission);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function Footer({ ctx }: { ctx: PageContext }) {

@@ -1,0 +1,304 @@
+/** The agent's queue: filters (GET), the table with bulk actions (POST), the managers' backlog. */
+import {
+  Button,
+  type Choice,
+  CsrfField,
+  DateInput,
+  ErrorSummary,
+  type FieldErrors,
+  Select,
+} from '../../../../core/views/components/form.js';
+import { Banner, Pagination, Table } from '../../../../core/views/components/ui.js';
+import type { PageContext } from '../../../../core/views/context.js';
+import { BackofficePage } from '../../../backoffice/common.js';
+import type { WorkflowAction } from '../../domain/workflow.js';
+import type { AgentReportRow, BacklogRow } from '../../reports.agent.service.js';
+import {
+  actionLabel,
+  ageInDays,
+  LateTag,
+  REJECT_REASONS,
+  rejectReasonLabel,
+  StateTag,
+  stateLabel,
+} from './labels.js';
+
+export interface QueueFilters {
+  service: string;
+  etat: string;
+  categorie: string;
+  arrondissement: string;
+  retard: boolean;
+  tri: 'age' | 'lateness';
+}
+
+export interface BulkValues {
+  ids: string[];
+  bulkAction: string;
+  bulkReason: string;
+  bulkDate: string;
+}
+
+export interface BulkResult {
+  done: number;
+  failed: { reference: string; messageKey: string }[];
+}
+
+/** Actions that make sense on many reports at once: none needs a per-report input. */
+export const BULK_ACTIONS: readonly WorkflowAction[] = [
+  'qualify',
+  'schedule',
+  'mark_done',
+  'reject',
+  'watch',
+];
+
+export const QUEUE_STATES = [
+  'new',
+  'to_process',
+  'scheduled',
+  'transferred_third_party',
+  'done',
+  'rejected',
+  'duplicate',
+  'watched',
+  'archived',
+] as const;
+
+export function QueuePage({
+  ctx,
+  filters,
+  services,
+  categories,
+  arrondissements,
+  rows,
+  total,
+  page,
+  pageCount,
+  backlog,
+  bulk,
+  errors,
+  result,
+  listUrl,
+}: {
+  ctx: PageContext;
+  /** Path and query of the list shown (after a bulk POST, the list the agent came from). */
+  listUrl: string;
+  filters: QueueFilters;
+  services: Choice[];
+  categories: Choice[];
+  arrondissements: Choice[];
+  rows: AgentReportRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+  /** Managers only: open and late reports per service. */
+  backlog: BacklogRow[] | null;
+  bulk: BulkValues;
+  errors?: FieldErrors;
+  result?: BulkResult;
+}) {
+  const { t } = ctx;
+  const query = listUrl.includes('?') ? listUrl.slice(listUrl.indexOf('?') + 1) : '';
+  return (
+    <BackofficePage ctx={ctx} title={t('reports.admin.queue.title')}>
+      {backlog && backlog.length > 0 && (
+        <section aria-labelledby="backlog-title">
+          <h2 id="backlog-title">{t('reports.admin.backlog.title')}</h2>
+          <Table
+            caption={t('reports.admin.backlog.caption')}
+            captionHidden
+            rowHeaders
+            columns={[
+              { label: t('reports.admin.backlog.service') },
+              { label: t('reports.admin.backlog.open'), numeric: true },
+              { label: t('reports.admin.backlog.late'), numeric: true },
+            ]}
+            rows={backlog.map((row) => [
+              <a href={`/admin/signalements?service=${encodeURIComponent(row.serviceId)}`} key="s">
+                {row.serviceName}
+              </a>,
+              row.open,
+              row.late > 0 ? (
+                <a
+                  href={`/admin/signalements?service=${encodeURIComponent(row.serviceId)}&retard=1&tri=lateness`}
+                  key="l"
+                >
+                  {row.late}
+                </a>
+              ) : (
+                0
+              ),
+            ])}
+          />
+        </section>
+      )}
+
+      <form method="get" action="/admin/signalements" class="form form--inline">
+        <Select
+          ctx={ctx}
+          name="service"
+          label={t('reports.admin.queue.service')}
+          placeholder={t('reports.admin.queue.all_my_services')}
+          options={services}
+          value={filters.service}
+        />
+        <Select
+          ctx={ctx}
+          name="etat"
+          label={t('reports.admin.queue.state')}
+          placeholder={t('reports.admin.queue.open_states')}
+          options={QUEUE_STATES.map((s) => ({ value: s, label: stateLabel(t, s) }))}
+          value={filters.etat}
+        />
+        <Select
+          ctx={ctx}
+          name="categorie"
+          label={t('reports.admin.queue.category')}
+          placeholder={t('reports.admin.queue.all_categories')}
+          options={categories}
+          value={filters.categorie}
+        />
+        <Select
+          ctx={ctx}
+          name="arrondissement"
+          label={t('reports.admin.queue.arrondissement')}
+          placeholder={t('reports.admin.queue.all_arrondissements')}
+          options={arrondissements}
+          value={filters.arrondissement}
+        />
+        <Select
+          ctx={ctx}
+          name="tri"
+          label={t('reports.admin.queue.sort')}
+          options={[
+            { value: 'age', label: t('reports.admin.queue.sort_age') },
+            { value: 'lateness', label: t('reports.admin.queue.sort_lateness') },
+          ]}
+          value={filters.tri}
+          required
+        />
+        <div class="choice">
+          <input
+            class="choice__input"
+            type="checkbox"
+            id="field-retard"
+            name="retard"
+            value="1"
+            checked={filters.retard}
+          />
+          <label class="choice__label" for="field-retard">
+            {t('reports.admin.queue.late_only')}
+          </label>
+        </div>
+        <Button variant="secondary">{t('reports.admin.queue.filter')}</Button>
+      </form>
+
+      {result && (
+        <Banner
+          tone={result.failed.length > 0 ? 'warning' : 'success'}
+          title={t('reports.admin.bulk.result_title')}
+          announce="status"
+        >
+          <p>{t('reports.admin.bulk.result_done', { count: result.done })}</p>
+          {result.failed.length > 0 && (
+            <>
+              <p>{t('reports.admin.bulk.result_failed', { count: result.failed.length })}</p>
+              <ul>
+                {result.failed.map((f) => (
+                  <li key={f.reference}>
+                    <a href={`/admin/signalements/${encodeURIComponent(f.reference)}`}>{f.reference}</a> —{' '}
+                    {t(f.messageKey)}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </Banner>
+      )}
+
+      <ErrorSummary ctx={ctx} errors={errors} />
+      {rows.length === 0 ? (
+        <p>{t('reports.admin.queue.empty')}</p>
+      ) : (
+        <form method="post" action="/admin/signalements/lot" class="form" noValidate>
+          <CsrfField ctx={ctx} />
+          <input type="hidden" name="retour" value={query} />
+          <Table
+            caption={t('reports.admin.queue.caption', { count: total, page, pages: Math.max(1, pageCount) })}
+            columns={[
+              { label: t('reports.admin.queue.select') },
+              { label: t('reports.admin.queue.reference') },
+              { label: t('reports.admin.queue.category') },
+              { label: t('reports.admin.queue.arrondissement') },
+              { label: t('reports.admin.queue.state') },
+              { label: t('reports.admin.queue.age'), numeric: true },
+              { label: t('reports.admin.queue.lateness') },
+              { label: t('reports.admin.queue.assignee') },
+            ]}
+            rows={rows.map((row, index) => {
+              const checkboxId = index === 0 ? 'field-ids' : `field-ids-${index + 1}`;
+              return [
+                <span key="select">
+                  <input
+                    type="checkbox"
+                    id={checkboxId}
+                    name="ids"
+                    value={row.id}
+                    checked={bulk.ids.includes(row.id)}
+                  />
+                  <label class="visually-hidden" for={checkboxId}>
+                    {t('reports.admin.queue.select_one', { reference: row.reference })}
+                  </label>
+                </span>,
+                <a href={`/admin/signalements/${encodeURIComponent(row.reference)}`} key="ref">
+                  {row.reference}
+                </a>,
+                row.categoryLabel,
+                row.arrondissementName ?? '',
+                <StateTag ctx={ctx} state={row.state} key="state" />,
+                t('reports.admin.queue.age_days', { days: ageInDays(row.createdAt) }),
+                row.late ? <LateTag ctx={ctx} lateDays={row.lateDays} key="late" /> : '',
+                row.assignedAgentName ?? t('reports.admin.queue.unassigned'),
+              ];
+            })}
+          />
+          <fieldset class="fieldset">
+            <legend class="fieldset__legend">{t('reports.admin.bulk.legend')}</legend>
+            <p class="field__hint">{t('reports.admin.bulk.hint')}</p>
+            <div class="form--inline">
+              <Select
+                ctx={ctx}
+                name="bulkAction"
+                label={t('reports.admin.bulk.action')}
+                placeholder={t('reports.admin.bulk.choose_action')}
+                options={BULK_ACTIONS.map((a) => ({ value: a, label: actionLabel(t, a) }))}
+                value={bulk.bulkAction}
+                errors={errors}
+                required
+              />
+              <Select
+                ctx={ctx}
+                name="bulkReason"
+                label={t('reports.admin.bulk.reason')}
+                placeholder={t('reports.admin.detail.choose_reason')}
+                options={REJECT_REASONS.map((r) => ({ value: r.code, label: rejectReasonLabel(t, r.code) }))}
+                value={bulk.bulkReason}
+                errors={errors}
+              />
+              <DateInput
+                ctx={ctx}
+                name="bulkDate"
+                label={t('reports.admin.bulk.date')}
+                value={bulk.bulkDate}
+                errors={errors}
+              />
+            </div>
+            <Button>{t('reports.admin.bulk.submit')}</Button>
+          </fieldset>
+        </form>
+      )}
+      <Pagination ctx={ctx} url={listUrl} page={page} pageCount={pageCount} />
+    </BackofficePage>
+  );
+}
