@@ -3,6 +3,7 @@ import type { RouteRegistrar } from '../core/http/types.js';
 import type { Permissions } from '../core/permissions/permissions.js';
 import type { CoreServices } from '../core/services.js';
 import type { NavItem } from '../core/views/context.js';
+import { reportsManifest } from './reports/reports.manifest.js';
 
 /** What a module gives the core. */
 export interface ModuleManifest {
@@ -22,7 +23,7 @@ export interface ModuleManifest {
   anonymiseUser?: (core: CoreServices, userId: string) => Promise<void>;
 }
 
-const available: ModuleManifest[] = [];
+const available: ModuleManifest[] = [reportsManifest];
 
 export function enabledModules(config: Config): ModuleManifest[] {
   return available.filter((m) => config.modules.includes(m.name));

@@ -113,7 +113,7 @@ export function parseExifGps(exif: Buffer): { lat: number; lon: number } | null 
   };
   const degrees = (tag: number) => {
     const e = gps.find((x) => x.tag === tag);
-    if (!e || e.type !== 5 || e.count < 3) return null;
+    if (e?.type !== 5 || e.count < 3) return null;
     const at = u32(e.valueAt);
     const part = (i: number) => {
       const den = u32(at + i * 8 + 4);
