@@ -46,6 +46,15 @@ async function main() {
         'seeded',
       );
     }
+    // Reports demo (R6): idempotent, after the Paris demo it builds on. To move to a `seed` hook
+    // of the reports manifest.
+    if (config.modules.includes('reports')) {
+      const { seedReportsDemo } = await import('./modules/reports/seed/reports-demo.js');
+      const reports = await seedReportsDemo(core, {
+        onProgress: (message) => app.log.info(`seed: ${message}`),
+      });
+      if (!reports.skipped) app.log.info({ reports: reports.reports }, 'seeded the reports demo');
+    }
     const accounts = await demoAccounts(core.db);
     if (accounts.length > 0) process.stdout.write(`\n${formatDemoAccounts(accounts, config.publicUrl)}\n\n`);
   }
