@@ -37,7 +37,7 @@ import {
   reviewPhoto,
   transferReport,
 } from './reports.agent.service.js';
-import { getPublicReport } from './reports.service.js';
+import { selectReport } from './reports.store.js';
 import { ApiKeyCreatedPage, ApiKeysPage, RevokeApiKeyPage } from './views/admin/api-keys.js';
 import {
   CategoriesPage,
@@ -137,6 +137,15 @@ function errorsOf(
     return { [byCode[error.code] ?? fallbackField]: error.code };
   }
   throw error;
+}
+
+/**
+ * Pages are addressed by reference (what agents read and say on the phone); the services take
+ * ids. Archived reports are found too (getPublicReport would hide them).
+ */
+async function reportIdOf(core: CoreServices, reference: string): Promise<string | null> {
+  const record = await selectReport(core.db, reference.trim().toUpperCase());
+  return record?.id ?? null;
 }
 
 // ---- queue --------------------------------------------------------------------------------------
@@ -288,7 +297,8 @@ function registerDetail(app: App, core: CoreServices, org: OrgUseCases) {
   const load = async (request: FastifyRequest): Promise<AgentReport> => {
     core.permissions.assert(request.viewer, 'reports.queue');
     const reference = (request.params as Params).reference ?? '';
-    const report = await getReportForAgent(core, request.viewer, reference);
+    const id = await reportIdOf(core, reference);
+    const report = id ? await getReportForAgent(core, request.viewer, id) : null;
     if (!report) throw new NotFoundError();
     return report;
   };
@@ -348,12 +358,12 @@ function registerDetail(app: App, core: CoreServices, org: OrgUseCases) {
         break;
       }
       case 'mark_duplicate': {
-        const original = values.duplicateOf.trim()
-          ? await getPublicReport(core, values.duplicateOf.trim(), request.viewer)
+        const originalId = values.duplicateOf.trim()
+          ? await reportIdOf(core, values.duplicateOf.trim())
           : null;
         if (!values.duplicateOf.trim()) errors.duplicateOf = 'reports.admin.detail.original_required';
-        else if (!original) errors.duplicateOf = 'reports.admin.detail.original_not_found';
-        else input.duplicateOfId = original.id;
+        else if (!originalId) errors.duplicateOf = 'reports.admin.detail.original_not_found';
+        else input.duplicateOfId = originalId;
         break;
       }
       case 'transfer_third_party':

@@ -64,13 +64,13 @@ function eventTitle(ctx: PageContext, event: AgentTimelineEvent): string {
       return t('reports.admin.event.received');
     case 'routed':
       return t('reports.admin.event.routed');
-    case 'state_changed':
+    case 'status_changed':
       return t('reports.admin.event.state_changed', {
         action: actionLabel(t, text(event.data.action)),
         state: stateLabel(t, text(event.data.to)),
       });
     case 'transferred':
-      return t('reports.admin.event.transferred');
+      return t('reports.admin.event.transferred', { service: text(event.data.toServiceName) });
     case 'assigned':
       return t('reports.admin.event.assigned');
     case 'note':
@@ -79,6 +79,12 @@ function eventTitle(ctx: PageContext, event: AgentTimelineEvent): string {
       return t('reports.admin.event.message');
     case 'photo_reviewed':
       return t('reports.admin.event.photo_reviewed');
+    case 'after_fix_photo':
+      return t('reports.admin.event.after_fix_photo');
+    case 'reopened':
+      return t('reports.admin.event.reopened');
+    case 'rated':
+      return t('reports.admin.event.rated');
     default:
       return event.kind;
   }
@@ -294,21 +300,21 @@ export function DetailPage({
 }) {
   const { t } = ctx;
   const base = `/admin/signalements/${encodeURIComponent(report.reference)}`;
-  const routing = report.routing;
-  const routingKey = routing.key === 'reports.routing.explanation_no_area' ? 'no_area' : 'area';
+  // R1 stores the explanation at submission; a requalification keeps only the new service.
+  const explanation = (report.routing.explanation ?? {}) as Record<string, unknown>;
   const routingSentence =
-    typeof routing.service === 'string'
-      ? routingKey === 'area'
-        ? t('reports.routing.explanation', {
-            category: text(routing.category),
-            area: text(routing.area),
-            service: text(routing.service),
+    explanation.key === 'reports.routing.explanation'
+      ? t('reports.routing.explanation', {
+          category: text(explanation.category),
+          area: text(explanation.area),
+          service: text(explanation.service),
+        })
+      : explanation.key === 'reports.routing.explanation_no_area'
+        ? t('reports.routing.explanation_no_area', {
+            category: text(explanation.category),
+            service: text(explanation.service),
           })
-        : t('reports.routing.explanation_no_area', {
-            category: text(routing.category),
-            service: text(routing.service),
-          })
-      : t('reports.admin.detail.no_routing');
+        : text(report.routing.service) || t('reports.admin.detail.no_routing');
   const actions = report.availableActions.filter((a) => a !== 'reopen');
   const contact = report.reporter;
   return (

@@ -2,7 +2,8 @@
 import type { Translate } from '../../../../core/i18n/i18n.js';
 import { Tag } from '../../../../core/views/components/ui.js';
 import type { PageContext } from '../../../../core/views/context.js';
-import type { RejectionKind, ReportState, WorkflowAction } from '../../domain/workflow.js';
+import type { ReportState, WorkflowAction } from '../../domain/workflow.js';
+import { REJECTION_REASONS } from '../../reports.agent.service.js';
 
 export function stateLabel(t: Translate, state: ReportState | string): string {
   switch (state) {
@@ -56,30 +57,12 @@ export function actionLabel(t: Translate, action: WorkflowAction | string): stri
   }
 }
 
-/** The managed list of rejection reasons, and what each one means for Open311. */
-export const REJECT_REASONS: readonly { code: string; kind: RejectionKind }[] = [
-  { code: 'out_of_scope', kind: 'not_responsible' },
-  { code: 'private_property', kind: 'not_responsible' },
-  { code: 'already_done', kind: 'no_further_action' },
-  { code: 'not_found', kind: 'no_further_action' },
-  { code: 'duplicate', kind: 'no_further_action' },
-];
+/** The managed list of rejection reasons is R2's: the same codes and words everywhere. */
+export const REJECT_REASONS = REJECTION_REASONS;
 
 export function rejectReasonLabel(t: Translate, code: string): string {
-  switch (code) {
-    case 'out_of_scope':
-      return t('reports.admin.reject_reason.out_of_scope');
-    case 'private_property':
-      return t('reports.admin.reject_reason.private_property');
-    case 'already_done':
-      return t('reports.admin.reject_reason.already_done');
-    case 'not_found':
-      return t('reports.admin.reject_reason.not_found');
-    case 'duplicate':
-      return t('reports.admin.reject_reason.duplicate');
-    default:
-      return code;
-  }
+  const reason = REJECTION_REASONS.find((r) => r.code === code);
+  return reason ? t(reason.labelKey) : code;
 }
 
 const STATE_TONES: Record<ReportState, 'info' | 'grey' | 'success' | 'warning' | 'error'> = {
