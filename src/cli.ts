@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { importAreasFromFile } from './core/areas/areas.cli.js';
 import { cliActor } from './core/audit/audit.js';
-import { createUser } from './core/auth/accounts.service.js';
+import { createUser, findUserByEmail } from './core/auth/accounts.service.js';
 import { type Config, ConfigError, loadConfig } from './core/config/config.js';
 import { createCore, type OpenedCore } from './core/core.js';
 import { DataDirLockedError } from './core/db/data-lock.js';
@@ -22,6 +22,7 @@ import { DomainError, ValidationError } from './core/http/errors.js';
 import { translator } from './core/i18n/i18n.js';
 import { scheduleMaintenance } from './core/maintenance.js';
 import { formatDemoAccounts, seedParisDemo } from './core/seed/paris-demo.js';
+import { createApiKey } from './modules/reports/api-keys.js';
 
 const EXIT_FAILURE = 1;
 const EXIT_LOCKED = 75;
@@ -200,6 +201,32 @@ program
         `Created ${options.admin ? 'administrator' : 'account'} ${options.email.trim().toLowerCase()} (id ${user.id}).`,
       );
       if (generated) say(`Password: ${password}`);
+    });
+  });
+
+// ---- reports (Open311) ------------------------------------------------------------------------
+program
+  .command('create-api-key')
+  .description(
+    'Create an Open311 API key for an application and print it (alone, on the last line). ' +
+      'Only its hash is kept: it cannot be shown again. Revoke it in the back office.',
+  )
+  .argument('<name>', 'name of the application, e.g. "Appli mobile"')
+  .option(
+    '--owner <email>',
+    'account whose rights the key uses to post status updates (servicerequestupdates); without it the key only creates and reads reports',
+  )
+  .action(async (name: string, options: { owner?: string }) => {
+    await withCore(async ({ core }) => {
+      let actor = cliActor;
+      if (options.owner !== undefined) {
+        const owner = await findUserByEmail(core.db, options.owner);
+        if (!owner) throw new CliFailure(`No account with the email address ${options.owner}.`);
+        actor = { ...cliActor, userId: owner.id };
+      }
+      const { id, key } = await createApiKey(core, name, actor);
+      say(`Created the API key "${name.trim()}" (id ${id}). Keep it now: it is shown only once.`);
+      say(key);
     });
   });
 
