@@ -265,11 +265,14 @@ function unsubscribePage(ctx: PageContext, t: Translate, token: string, referenc
 
 /** GET shows what the link stops and asks to confirm; POST stops the mail about this report to this address. */
 export async function registerReportNotificationRoutes(app: App, core: CoreServices): Promise<void> {
-  const params = {
-    type: 'object',
-    properties: { token: { type: 'string', maxLength: 1000 } },
-    required: ['token'],
-  } as const;
+  // A wildcard, not `:token`: a token carries the e-mail address and may pass the router's
+  // 100-character limit on named parameters (414).
+  const path = '/signalements/desabonnement/*';
+  const tokenOf = (request: { params: unknown }) => {
+    const token = (request.params as Record<string, string | undefined>)['*'] ?? '';
+    if (token.length > 1000) throw new NotFoundError('reports.unsubscribe.invalid');
+    return token;
+  };
 
   async function resolve(token: string) {
     const decoded = verifyUnsubscribeToken(core.config.sessionSecret, token);
@@ -279,14 +282,14 @@ export async function registerReportNotificationRoutes(app: App, core: CoreServi
     return { ...decoded, reference: target.reference };
   }
 
-  app.get('/signalements/desabonnement/:token', { schema: { params } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
+  app.get(path, async (request, reply) => {
+    const token = tokenOf(request);
     const { reference } = await resolve(token);
     return reply.page(unsubscribePage(reply.ctx(), request.t, token, reference));
   });
 
-  app.post('/signalements/desabonnement/:token', { schema: { params } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
+  app.post(path, async (request, reply) => {
+    const token = tokenOf(request);
     const { reportId, email, reference } = await resolve(token);
     await core.db.transaction().execute(async (tx) => {
       await store.optOut(tx, reportId, email);
