@@ -78,7 +78,14 @@ export type UpdateResult = { ok: true; updateId: string } | { ok: false; errors:
 export function domainErrorToOpen311(error: DomainError): Open311Error[] {
   const code = error.status === 403 ? 403 : error.status === 404 ? 404 : 400;
   if (error instanceof ValidationError) {
-    return Object.values(error.fields).map((key) => ({ code: 400 as const, key }));
+    // R1's ReportValidationError carries the message parameters of each field (max, city…).
+    const fieldParams = (error as { fieldParams?: Record<string, Record<string, string | number>> })
+      .fieldParams;
+    return Object.entries(error.fields).map(([field, key]) => ({
+      code: 400 as const,
+      key,
+      params: fieldParams?.[field],
+    }));
   }
   return [{ code, key: error.code, params: error.params }];
 }

@@ -346,6 +346,30 @@ describe('errors, as the spec says', () => {
     ).toBe(400);
   });
 
+  it('400 with the site’s own message for a file that is not an image, and too many files', async () => {
+    const fake = await postMultipart(t.app, `${BASE}/requests.json`, valid(), [
+      {
+        field: 'media',
+        filename: 'photo.jpg',
+        type: 'image/jpeg',
+        data: Buffer.from('<svg onload="x()"></svg>'),
+      },
+    ]);
+    expect(fake.statusCode).toBe(400);
+    const [error] = errorsOf(fake);
+    expect(error!.code).toBe(400);
+    expect(error!.description).not.toMatch(/^reports\./);
+    const photo = await jpegPhoto();
+    const four = await postMultipart(
+      t.app,
+      `${BASE}/requests.json`,
+      valid(),
+      [1, 2, 3, 4].map((n) => ({ field: 'media', filename: `p${n}.jpg`, type: 'image/jpeg', data: photo })),
+    );
+    expect(four.statusCode).toBe(400);
+    expect(errorsOf(four)[0]!.description).toBe('Trois photos au plus, de 10 Mo chacune au plus.');
+  });
+
   it('describes errors in English when Accept-Language asks for it', async () => {
     const { lat: _lat, long: _long, ...noPlace } = valid();
     const response = await post(noPlace, 'json', { 'accept-language': 'en-GB,en;q=0.9' });
