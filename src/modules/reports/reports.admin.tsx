@@ -22,7 +22,7 @@ import {
   checkExtraQuestions,
   type ExtraQuestion,
 } from './domain/open311.js';
-import { isReportState, isWorkflowAction, type WorkflowAction } from './domain/workflow.js';
+import { isReportState, isWorkflowAction, OPEN_STATES, type WorkflowAction } from './domain/workflow.js';
 import {
   type AgentActionInput,
   type AgentReport,
@@ -34,6 +34,7 @@ import {
   backlog,
   bulkAct,
   getReportForAgent,
+  NOTE_MAX_LENGTH,
   reviewPhoto,
   transferReport,
 } from './reports.agent.service.js';
@@ -55,7 +56,13 @@ import {
   type ServiceGroup,
 } from './views/admin/detail.js';
 import { REJECT_REASONS } from './views/admin/labels.js';
-import { BULK_ACTIONS, type BulkValues, type QueueFilters, QueuePage } from './views/admin/queue.js';
+import {
+  ALL_STATES,
+  BULK_ACTIONS,
+  type BulkValues,
+  type QueueFilters,
+  QueuePage,
+} from './views/admin/queue.js';
 
 type Query = Record<string, string | undefined>;
 type Params = Record<string, string>;
@@ -153,7 +160,7 @@ async function reportIdOf(core: CoreServices, reference: string): Promise<string
 function queueFilters(query: Query): QueueFilters {
   return {
     service: query.service ?? '',
-    etat: isReportState(query.etat) ? query.etat : '',
+    etat: isReportState(query.etat) || query.etat === ALL_STATES ? query.etat : '',
     categorie: query.categorie ?? '',
     arrondissement: query.arrondissement ?? '',
     retard: query.retard === '1',
@@ -182,7 +189,8 @@ function registerQueue(app: App, core: CoreServices) {
     const page = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
     const { items, total } = await agentQueue(core, viewer, {
       serviceId: filters.service || undefined,
-      states: filters.etat ? [filters.etat] : undefined,
+      // No choice = the work to do (open states); "all" = every state.
+      states: filters.etat === ALL_STATES ? undefined : filters.etat ? [filters.etat] : [...OPEN_STATES],
       categoryId: filters.categorie || undefined,
       arrondissementCode: filters.arrondissement || undefined,
       late: filters.retard ? true : undefined,
@@ -460,7 +468,7 @@ function registerDetail(app: App, core: CoreServices, org: OrgUseCases) {
     const errors: Record<string, string> = {};
     const text = values.noteText.trim();
     if (!text) errors.noteText = 'reports.admin.detail.note_required';
-    else if (text.length > 4000) errors.noteText = 'reports.admin.detail.note_too_long';
+    else if (text.length > NOTE_MAX_LENGTH) errors.noteText = 'reports.admin.detail.note_too_long';
     if (values.noteVisibility !== 'internal' && values.noteVisibility !== 'public') {
       errors.noteVisibility = 'reports.admin.detail.visibility_required';
     }

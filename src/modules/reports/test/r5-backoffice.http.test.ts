@@ -159,6 +159,10 @@ describe('one report, through its forms', () => {
     expect((await stateOf(r.reference)).state).toBe('done');
     const page = await agent5.browser.get(url);
     expect(page.body).toContain('Service fait');
+    // The queue shows the work to do by default; closed reports on demand.
+    expect((await agent5.browser.get('/admin/signalements')).body).not.toContain(r.reference);
+    expect((await agent5.browser.get('/admin/signalements?etat=tous')).body).toContain(r.reference);
+    expect((await agent5.browser.get('/admin/signalements?etat=done')).body).toContain(r.reference);
   });
 
   it('refuses a reject without reason and a bad date with 422, keeps the values, changes nothing', async () => {

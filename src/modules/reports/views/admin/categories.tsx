@@ -1,6 +1,7 @@
 /** The category tree and the form of one node (label, parent, service, target, questions). */
 import {
   Button,
+  ButtonGroup,
   ButtonLink,
   type Choice,
   ErrorSummary,
@@ -351,12 +352,13 @@ export function CategoryFormPage({
         {values.questions.map((question, index) => (
           <QuestionRow key={index} ctx={ctx} index={index} question={question} errors={errors} />
         ))}
-        <p>
+        {/* Save comes first in the markup: it is the button Enter presses. */}
+        <ButtonGroup>
+          <Button>{t('reports.admin.categories.save')}</Button>
           <Button variant="secondary" name="addQuestion" value="1">
             {t('reports.admin.categories.add_question')}
           </Button>
-        </p>
-        <Button>{t('reports.admin.categories.save')}</Button>
+        </ButtonGroup>
       </Form>
     </BackofficePage>
   );

@@ -17,7 +17,7 @@ import { Breadcrumbs, Details, SummaryList, Tag } from '../../../../core/views/c
 import type { PageContext } from '../../../../core/views/context.js';
 import { BackofficePage } from '../../../backoffice/common.js';
 import type { WorkflowAction } from '../../domain/workflow.js';
-import type { AgentReport, AgentTimelineEvent } from '../../reports.agent.service.js';
+import { type AgentReport, type AgentTimelineEvent, NOTE_MAX_LENGTH } from '../../reports.agent.service.js';
 import { actionLabel, LateTag, REJECT_REASONS, rejectReasonLabel, StateTag, stateLabel } from './labels.js';
 
 export interface DetailValues {
@@ -65,10 +65,7 @@ function eventTitle(ctx: PageContext, event: AgentTimelineEvent): string {
     case 'routed':
       return t('reports.admin.event.routed');
     case 'status_changed':
-      return t('reports.admin.event.state_changed', {
-        action: actionLabel(t, text(event.data.action)),
-        state: stateLabel(t, text(event.data.to)),
-      });
+      return t('reports.admin.event.state_changed', { state: stateLabel(t, text(event.data.to)) });
     case 'transferred':
       return t('reports.admin.event.transferred', { service: text(event.data.toServiceName) });
     case 'assigned':
@@ -90,16 +87,36 @@ function eventTitle(ctx: PageContext, event: AgentTimelineEvent): string {
   }
 }
 
-/** Free text of an event (note, message, transfer reason): rendered as text, never as HTML. */
-function eventText(event: AgentTimelineEvent): string {
-  return (
-    text(event.data.text) || text(event.data.note) || text(event.data.message) || text(event.data.reason)
-  );
+/** Free text of an event (note, message): rendered as text, never as HTML. */
+function eventText(ctx: PageContext, event: AgentTimelineEvent): string {
+  if (event.kind === 'routed') return routingSentence(ctx, event.data);
+  return text(event.data.text) || text(event.data.note) || text(event.data.message);
+}
+
+/** "Propreté › Dépôt sauvage in the 5e → Division propreté du 5e", from what routing stored. */
+function routingSentence(ctx: PageContext, routing: Record<string, unknown>): string {
+  const { t } = ctx;
+  // R1 stores the explanation at submission; a requalification keeps only the new service.
+  const explanation = (routing.explanation ?? {}) as Record<string, unknown>;
+  if (explanation.key === 'reports.routing.explanation') {
+    return t('reports.routing.explanation', {
+      category: text(explanation.category),
+      area: text(explanation.area),
+      service: text(explanation.service),
+    });
+  }
+  if (explanation.key === 'reports.routing.explanation_no_area') {
+    return t('reports.routing.explanation_no_area', {
+      category: text(explanation.category),
+      service: text(explanation.service),
+    });
+  }
+  return text(routing.service) || text(routing.serviceName);
 }
 
 function TimelineItem({ ctx, event }: { ctx: PageContext; event: AgentTimelineEvent }) {
   const { t } = ctx;
-  const body = eventText(event);
+  const body = eventText(ctx, event);
   const reasonCode = text(event.data.reasonCode);
   const content = (
     <>
@@ -300,21 +317,7 @@ export function DetailPage({
 }) {
   const { t } = ctx;
   const base = `/admin/signalements/${encodeURIComponent(report.reference)}`;
-  // R1 stores the explanation at submission; a requalification keeps only the new service.
-  const explanation = (report.routing.explanation ?? {}) as Record<string, unknown>;
-  const routingSentence =
-    explanation.key === 'reports.routing.explanation'
-      ? t('reports.routing.explanation', {
-          category: text(explanation.category),
-          area: text(explanation.area),
-          service: text(explanation.service),
-        })
-      : explanation.key === 'reports.routing.explanation_no_area'
-        ? t('reports.routing.explanation_no_area', {
-            category: text(explanation.category),
-            service: text(explanation.service),
-          })
-        : text(report.routing.service) || t('reports.admin.detail.no_routing');
+  const routing = routingSentence(ctx, report.routing) || t('reports.admin.detail.no_routing');
   const actions = report.availableActions.filter((a) => a !== 'reopen');
   const contact = report.reporter;
   return (
@@ -347,7 +350,7 @@ export function DetailPage({
               key: t('reports.admin.queue.service'),
               value: report.serviceName ?? t('reports.admin.detail.triage'),
             },
-            { key: t('reports.admin.detail.routing'), value: routingSentence },
+            { key: t('reports.admin.detail.routing'), value: routing },
             { key: t('reports.admin.detail.created'), value: formatDateTime(ctx.locale, report.createdAt) },
             {
               key: t('reports.admin.detail.due'),
@@ -532,7 +535,7 @@ export function DetailPage({
             errors={errors}
             multiline
             rows={4}
-            maxLength={4000}
+            maxLength={NOTE_MAX_LENGTH}
             required
           />
           <Radios

@@ -53,6 +53,9 @@ export const BULK_ACTIONS: readonly WorkflowAction[] = [
   'watch',
 ];
 
+/** The state filter's value for "every state, closed ones included". */
+export const ALL_STATES = 'tous';
+
 export const QUEUE_STATES = [
   'new',
   'to_process',
@@ -148,7 +151,10 @@ export function QueuePage({
           name="etat"
           label={t('reports.admin.queue.state')}
           placeholder={t('reports.admin.queue.open_states')}
-          options={QUEUE_STATES.map((s) => ({ value: s, label: stateLabel(t, s) }))}
+          options={[
+            { value: ALL_STATES, label: t('reports.admin.queue.all_states') },
+            ...QUEUE_STATES.map((s) => ({ value: s, label: stateLabel(t, s) })),
+          ]}
           value={filters.etat}
         />
         <Select
@@ -254,7 +260,8 @@ export function QueuePage({
                 <a href={`/admin/signalements/${encodeURIComponent(row.reference)}`} key="ref">
                   {row.reference}
                 </a>,
-                row.categoryLabel,
+                // The leaf is what tells reports apart; the full path is on the report's page.
+                row.categoryLabel.split(' › ').pop() ?? row.categoryLabel,
                 row.arrondissementName ?? '',
                 <StateTag ctx={ctx} state={row.state} key="state" />,
                 t('reports.admin.queue.age_days', { days: ageInDays(row.createdAt) }),
