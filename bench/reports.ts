@@ -1,0 +1,652 @@
+/**
+ * Reports benchmark (`npm run bench -- reports`).
+ *
+ * PostgreSQL (BENCH_DATABASE_URL, default postgres://root@127.0.0.1:5432/postgres; the bench
+ * creates and drops its own database vo_bench_reports) with N reports (--reports, default
+ * 1,000,000), then PGlite with 10,000 (--pglite-reports). For each engine:
+ *  (a) Open311 POST throughput and p99 at 32 concurrent clients, against a raw `pg` (or PGlite)
+ *      single-row insert loop at the same concurrency, in the same run (ratio);
+ *  (b) a 2 km box of central Paris: Open311's GET has no box filter, so the clusters API at
+ *      zoom 17 (one point per report) and the public list filtered to an arrondissement;
+ *  (c) clusters of the whole city (zoom 12);
+ *  (d) the 50 m duplicate check (R1's findNearbyOpenReports, in process, random points);
+ *  (e) the server's peak and current resident memory (/proc/<pid>/status VmHWM, VmRSS).
+ * The server is `node src/main.ts` started as a child process on 127.0.0.1 (real HTTP, keep-alive
+ * connections from fetch). Every loop is bounded in count and in time.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { Areas } from '../src/core/areas/areas.js';
+import { loadConfig } from '../src/core/config/config.js';
+import { type Database, openDatabase } from '../src/core/db/database.js';
+import { migrateToLatest } from '../src/core/db/migrate.js';
+import { RateLimiter } from '../src/core/http/rate-limit.js';
+import { Permissions } from '../src/core/permissions/permissions.js';
+import { seedParisDemo } from '../src/core/seed/paris-demo.js';
+import type { CoreServices } from '../src/core/services.js';
+import { createApiKey } from '../src/modules/reports/api-keys.js';
+import { seedReportCategories } from '../src/modules/reports/categories.service.js';
+import { findNearbyOpenReports } from '../src/modules/reports/reports.service.js';
+import '../src/modules/reports/reports.tables.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const BENCH_DB = 'vo_bench_reports';
+const ACTOR = { userId: null, label: 'bench' };
+
+// Paris, roughly: the whole city and a 2 km box around Châtelet.
+const CITY = { minLat: 48.8, maxLat: 48.91, minLon: 2.22, maxLon: 2.47 };
+const CENTRE = { lat: 48.8586, lon: 2.347 };
+const BOX_HALF = { lat: 0.009, lon: 0.0137 }; // ≈ 1 km each way
+
+interface LoadResult {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  statuses: Record<string, number>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** A bounded closed-loop load: `concurrency` workers, at most `count` requests and `seconds`. */
+async function load(options: {
+  concurrency: number;
+  count: number;
+  seconds: number;
+  run: (i: number) => Promise<string | number>;
+}): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let issued = 0;
+  const started = performance.now();
+  const deadline = started + options.seconds * 1000;
+  const worker = async () => {
+    while (issued < options.count && performance.now() < deadline) {
+      const i = issued++;
+      const t0 = performance.now();
+      let status: string;
+      try {
+        status = String(await options.run(i));
+      } catch (error) {
+        status = `error:${(error as Error).name}`;
+      }
+      latencies.push(performance.now() - t0);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    seconds: round(seconds, 2),
+    perSecond: round(latencies.length / seconds),
+    p50: round(percentile(latencies, 50)),
+    p90: round(percentile(latencies, 90)),
+    p99: round(percentile(latencies, 99)),
+    max: round(latencies.at(-1) ?? Number.NaN),
+    statuses,
+  };
+}
+
+/** A point of inner Paris (triangular around the centre), always inside the city. */
+function parisPoint() {
+  return {
+    lat: 48.8566 + (Math.random() + Math.random() - 1) * 0.035,
+    lon: 2.3522 + (Math.random() + Math.random() - 1) * 0.07,
+  };
+}
+
+function log(message: string) {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+// ---- database set-up ----------------------------------------------------------------------
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function minimalCore(database: Database, dataDir: string): CoreServices {
+  const permissions = new Permissions();
+  return {
+    config: loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DEMO: 'false' }),
+    database,
+    db: database.db,
+    permissions,
+    rateLimiter: new RateLimiter(database.db),
+    areas: new Areas(database.db, permissions),
+    modules: [],
+  } as unknown as CoreServices;
+}
+
+/**
+ * N reports in one `insert … select generate_series` per 250,000: leaf categories and services
+ * at random, points spread over Paris (denser in the centre), states in realistic shares, dates
+ * over the past year, closed ones with a closing time. No timeline rows (not read by these
+ * measures). References continue the current year's sequence.
+ */
+async function seedReports(database: Database, count: number): Promise<number> {
+  const started = performance.now();
+  const year = new Date().getFullYear();
+  const chunk = 250_000;
+  for (let from = 1; from <= count; from += chunk) {
+    const to = Math.min(count, from + chunk - 1);
+    await sql`
+      with cats as (
+        select array_agg(id order by id) as a from report_category c
+        where active and not exists (select 1 from report_category k where k.parent_id = c.id)
+      ),
+      svcs as (select array_agg(id order by code) as a from org_service),
+      g as (
+        select i, random() as r1, random() as r2, random() as r3,
+          now() - random() * interval '365 days' as created
+        from generate_series(${from}::int, ${to}::int) as i
+      )
+      insert into report_report (reference, category_id, service_id, state, description, location,
+        arrondissement_code, arrondissement_name, channel, created_at, updated_at, closed_at, satisfied)
+      select
+        ${`DMR-${year}-`} || lpad(i::text, 6, '0'),
+        cats.a[1 + floor(r1 * array_length(cats.a, 1))::int],
+        svcs.a[1 + floor(r2 * array_length(svcs.a, 1))::int],
+        case when r3 < 0.60 then 'done' when r3 < 0.68 then 'rejected' when r3 < 0.72 then 'duplicate'
+          when r3 < 0.75 then 'watched' when r3 < 0.80 then 'archived' when r3 < 0.88 then 'new'
+          when r3 < 0.95 then 'to_process' when r3 < 0.98 then 'scheduled' else 'transferred_third_party' end,
+        'Signalement de test',
+        point(2.3522 + (random() + random() - 1) * 0.1, 48.8566 + (random() + random() - 1) * 0.05),
+        (1 + floor(random() * 20))::int::text, null, 'web',
+        created, created,
+        case when r3 < 0.80 then least(now(), created + random() * interval '20 days') end,
+        case when r3 < 0.60 and random() < 0.1 then random() < 0.8 end
+      from g, cats, svcs`.execute(database.db);
+    log(`seed: ${to.toLocaleString('en')} reports`);
+  }
+  await sql`
+    insert into report_sequence (year, last_value) values (${year}, ${count})
+    on conflict (year) do update set last_value = greatest(report_sequence.last_value, excluded.last_value)
+  `.execute(database.db);
+  await sql`analyze report_report`.execute(database.db);
+  return round((performance.now() - started) / 1000, 1);
+}
+
+async function prepare(database: Database, core: CoreServices, reports: number) {
+  await migrateToLatest(database.db);
+  await seedParisDemo(database.db);
+  await seedReportCategories(core, ACTOR);
+  const seedSeconds = await seedReports(database, reports);
+  const leaves = (
+    await sql<{ id: string }>`
+      select id from report_category c
+      where active and not exists (select 1 from report_category k where k.parent_id = c.id)`.execute(
+      database.db,
+    )
+  ).rows.map((r) => r.id);
+  return { seedSeconds, leaves };
+}
+
+// ---- server child process -----------------------------------------------------------------
+
+async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      ALLOW_UNSAFE_PRODUCTION: 'true',
+      DEMO: 'false',
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'warn',
+      // The server under test answers requests; no job worker competes for the 2 cores.
+      JOBS_IN: 'none',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output = (output + d).slice(-4000);
+  });
+  child.stderr?.on('data', (d) => {
+    output = (output + d).slice(-4000);
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server not ready after 120 s:\n${output}`);
+}
+
+async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function memoryOf(pid: number): { peakMiB: number; currentMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { peakMiB: round(kb('VmHWM') / 1024), currentMiB: round(kb('VmRSS') / 1024) };
+}
+
+// ---- one engine ---------------------------------------------------------------------------
+
+interface EngineResult {
+  engine: 'postgres' | 'pglite';
+  engineVersion: string;
+  reports: number;
+  seedSeconds: number;
+  measures: Record<string, LoadResult & { what: string }>;
+  postVsRawRatio: number | null;
+  serverMemory: { peakMiB: number; currentMiB: number } | null;
+  notes: string[];
+}
+
+interface RunOptions {
+  port: number;
+  concurrency: number;
+  posts: number;
+  reads: number;
+  duplicates: number;
+  seconds: number;
+}
+
+async function httpMeasures(
+  base: string,
+  keys: string[],
+  serviceCodes: string[],
+  options: RunOptions,
+  measures: EngineResult['measures'],
+) {
+  const form = (i: number) => {
+    const point = parisPoint();
+    return new URLSearchParams({
+      api_key: keys[i % keys.length]!,
+      service_code: serviceCodes[i % serviceCodes.length]!,
+      lat: point.lat.toFixed(6),
+      long: point.lon.toFixed(6),
+      description: `Bench report ${i}`,
+    }).toString();
+  };
+  // warm-up: JIT, caches, connections
+  await load({
+    concurrency: 4,
+    count: 40,
+    seconds: 20,
+    run: async (i) => {
+      const r = await fetch(`${base}/open311/v2/requests.json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form(i),
+      });
+      await r.arrayBuffer();
+      return r.status;
+    },
+  });
+  log('(a) Open311 POST');
+  measures.open311Post = {
+    what: `POST /open311/v2/requests.json, ${options.concurrency} clients`,
+    ...(await load({
+      concurrency: options.concurrency,
+      count: options.posts,
+      seconds: options.seconds,
+      run: async (i) => {
+        const r = await fetch(`${base}/open311/v2/requests.json`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form(i + 1000),
+          signal: AbortSignal.timeout(30_000),
+        });
+        await r.arrayBuffer();
+        return r.status;
+      },
+    })),
+  };
+
+  const get = async (url: string) => {
+    const r = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    await r.arrayBuffer();
+    return r.status;
+  };
+  const readConcurrency = Math.min(8, options.concurrency);
+  const box = () => {
+    const lat = CENTRE.lat + (Math.random() - 0.5) * 0.004;
+    const lon = CENTRE.lon + (Math.random() - 0.5) * 0.006;
+    return `minLat=${(lat - BOX_HALF.lat).toFixed(5)}&maxLat=${(lat + BOX_HALF.lat).toFixed(5)}&minLon=${(lon - BOX_HALF.lon).toFixed(5)}&maxLon=${(lon + BOX_HALF.lon).toFixed(5)}`;
+  };
+  log('(b) 2 km box, clusters at zoom 17');
+  measures.boxZoom17 = {
+    what: `GET /api/signalements/clusters, 2 km box of central Paris, zoom 17, ${readConcurrency} clients`,
+    ...(await load({
+      concurrency: readConcurrency,
+      count: options.reads,
+      seconds: options.seconds,
+      run: () => get(`${base}/api/signalements/clusters?${box()}&zoom=17`),
+    })),
+  };
+  log('(b) list of an arrondissement');
+  measures.listArrondissement = {
+    what: `GET /signalements?arrondissement=N (HTML list, page 1), ${readConcurrency} clients`,
+    ...(await load({
+      concurrency: readConcurrency,
+      count: options.reads,
+      seconds: options.seconds,
+      run: () => get(`${base}/signalements?arrondissement=${1 + Math.floor(Math.random() * 4)}`),
+    })),
+  };
+  log('(c) clusters of the whole city');
+  measures.cityClusters = {
+    what: `GET /api/signalements/clusters, whole city, zoom 12, ${readConcurrency} clients`,
+    ...(await load({
+      concurrency: readConcurrency,
+      count: Math.max(20, Math.floor(options.reads / 2)),
+      seconds: options.seconds,
+      run: () =>
+        get(
+          `${base}/api/signalements/clusters?minLat=${CITY.minLat}&maxLat=${CITY.maxLat}&minLon=${CITY.minLon}&maxLon=${CITY.maxLon}&zoom=12`,
+        ),
+    })),
+  };
+  log('Open311 GET requests (default window)');
+  measures.open311List = {
+    what: 'GET /open311/v2/requests.json (default 90-day window, at most 1,000 rows), 4 clients',
+    ...(await load({
+      concurrency: 4,
+      count: Math.max(10, Math.floor(options.reads / 5)),
+      seconds: options.seconds,
+      run: () => get(`${base}/open311/v2/requests.json`),
+    })),
+  };
+}
+
+async function duplicateMeasure(core: CoreServices, leaves: string[], options: RunOptions) {
+  return {
+    what: 'findNearbyOpenReports (50 m), in process, random points, 1 at a time',
+    ...(await load({
+      concurrency: 1,
+      count: options.duplicates,
+      seconds: options.seconds,
+      run: async () => {
+        const point = parisPoint();
+        const found = await findNearbyOpenReports(core, {
+          categoryId: leaves[Math.floor(Math.random() * leaves.length)]!,
+          lat: point.lat,
+          lon: point.lon,
+        });
+        return found.length > 0 ? 'found' : 'none';
+      },
+    })),
+  };
+}
+
+async function rawInserts(
+  insert: (i: number, point: { lat: number; lon: number }) => Promise<unknown>,
+  options: RunOptions,
+) {
+  return {
+    what: `raw single-row INSERT into report_report, ${options.concurrency} concurrent`,
+    ...(await load({
+      concurrency: options.concurrency,
+      count: options.posts,
+      seconds: options.seconds,
+      run: async (i) => {
+        await insert(i, parisPoint());
+        return 'ok';
+      },
+    })),
+  };
+}
+
+async function serviceCodesFrom(base: string): Promise<string[]> {
+  const response = await fetch(`${base}/open311/v2/services.json`);
+  const services = (await response.json()) as { service_code: string }[];
+  // leaves only would need the tree; any service the discovery lists is accepted
+  return services.map((s) => s.service_code).slice(0, 40);
+}
+
+async function benchPostgres(reports: number, options: RunOptions): Promise<EngineResult> {
+  const baseUrl = process.env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/postgres';
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
+  await admin.query(`create database ${BENCH_DB}`);
+  const version = (await admin.query('show server_version')).rows[0].server_version as string;
+  await admin.end();
+  const url = withDatabase(baseUrl, BENCH_DB);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vo-bench-pg-'));
+  const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
+  const core = minimalCore(database, dataDir);
+  const notes: string[] = [];
+  const measures: EngineResult['measures'] = {};
+  let server: ChildProcess | null = null;
+  let serverMemory: EngineResult['serverMemory'] = null;
+  try {
+    log(`postgres ${version}: seeding ${reports.toLocaleString('en')} reports`);
+    const { seedSeconds, leaves } = await prepare(database, core, reports);
+    // 600 posts an hour per key (Open311 rate limit): enough keys for the run.
+    const keys: string[] = [];
+    for (let i = 0; i < Math.ceil(options.posts / 500) + 1; i++)
+      keys.push((await createApiKey(core, `bench ${i}`, ACTOR)).key);
+
+    // Raw baseline: same table, same concurrency, through a pool of the server's size (10).
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const leaf = leaves[0]!;
+    log('(a) raw INSERT baseline');
+    measures.rawInsert = await rawInserts(
+      (i, p) =>
+        pool.query(
+          `insert into report_report (reference, category_id, state, location, channel) values ($1, $2, 'new', point($3, $4), 'web')`,
+          [`RAW-${i}`, leaf, p.lon, p.lat],
+        ),
+      options,
+    );
+    await pool.query(`delete from report_report where reference like 'RAW-%'`);
+    await pool.end();
+
+    server = await startServer({ DATABASE_URL: url, DATA_DIR: dataDir }, options.port);
+    const base = `http://127.0.0.1:${options.port}`;
+    const codes = await serviceCodesFrom(base);
+    await httpMeasures(base, keys, codes, options, measures);
+    log('(d) duplicate check');
+    measures.duplicateCheck = await duplicateMeasure(core, leaves, options);
+    serverMemory = memoryOf(server.pid!);
+    notes.push(
+      'Open311 GET has no box filter: (b) measures the clusters API at zoom 17 and the list instead.',
+    );
+    notes.push(`Open311 POST used ${keys.length} API keys (600 posts an hour each).`);
+    return {
+      engine: 'postgres',
+      engineVersion: `PostgreSQL ${version}`,
+      reports,
+      seedSeconds,
+      measures,
+      postVsRawRatio: ratio(measures),
+      serverMemory,
+      notes,
+    };
+  } finally {
+    if (server) await stopServer(server);
+    await database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    const cleanup = new pg.Client({ connectionString: baseUrl });
+    await cleanup.connect();
+    await cleanup.query(`drop database if exists ${BENCH_DB} with (force)`);
+    await cleanup.end();
+  }
+}
+
+async function benchPglite(reports: number, options: RunOptions): Promise<EngineResult> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vo-bench-pglite-'));
+  const notes: string[] = [];
+  const measures: EngineResult['measures'] = {};
+  let server: ChildProcess | null = null;
+  let serverMemory: EngineResult['serverMemory'] = null;
+  try {
+    // One process holds an embedded database: seed, raw baseline and duplicate check first,
+    // in this process; then close it and start the server on the same folder.
+    const database = await openDatabase({ dataDir });
+    const core = minimalCore(database, dataDir);
+    log(`pglite: seeding ${reports.toLocaleString('en')} reports`);
+    const { seedSeconds, leaves } = await prepare(database, core, reports);
+    const keys: string[] = [];
+    for (let i = 0; i < Math.ceil(options.posts / 500) + 1; i++)
+      keys.push((await createApiKey(core, `bench ${i}`, ACTOR)).key);
+    const leaf = leaves[0]!;
+    log('(a) raw INSERT baseline');
+    measures.rawInsert = await rawInserts(
+      (i, p) =>
+        sql`insert into report_report (reference, category_id, state, location, channel)
+            values (${`RAW-${i}`}, ${leaf}, 'new', point(${p.lon}, ${p.lat}), 'web')`.execute(database.db),
+      options,
+    );
+    await sql`delete from report_report where reference like 'RAW-%'`.execute(database.db);
+    log('(d) duplicate check');
+    measures.duplicateCheck = await duplicateMeasure(core, leaves, options);
+    const version = (await sql<{ v: string }>`select version() as v`.execute(database.db)).rows[0]?.v ?? '';
+    await database.close();
+
+    server = await startServer({ DATA_DIR: dataDir }, options.port);
+    const base = `http://127.0.0.1:${options.port}`;
+    const codes = await serviceCodesFrom(base);
+    await httpMeasures(base, keys, codes, options, measures);
+    serverMemory = memoryOf(server.pid!);
+    notes.push(
+      'PGlite is single-session: the raw baseline and the duplicate check ran in the bench process before the server started.',
+    );
+    notes.push(
+      'Open311 GET has no box filter: (b) measures the clusters API at zoom 17 and the list instead.',
+    );
+    return {
+      engine: 'pglite',
+      engineVersion: `PGlite (${version.split(',')[0]})`,
+      reports,
+      seedSeconds,
+      measures,
+      postVsRawRatio: ratio(measures),
+      serverMemory,
+      notes,
+    };
+  } finally {
+    if (server) await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function ratio(measures: EngineResult['measures']): number | null {
+  const post = measures.open311Post?.perSecond;
+  const raw = measures.rawInsert?.perSecond;
+  return post && raw ? round(post / raw, 3) : null;
+}
+
+// ---- report -------------------------------------------------------------------------------
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cores: cpus.length,
+    cpu: cpus[0]?.model ?? 'unknown',
+    memoryGiB: round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+function markdown(date: string, command: string, results: EngineResult[]): string {
+  const m = machine();
+  const lines = [
+    `# Reports benchmark — ${date}`,
+    '',
+    `Command: \`${command}\``,
+    '',
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}. Everything on 127.0.0.1.`,
+    '',
+  ];
+  for (const r of results) {
+    lines.push(
+      `## ${r.engineVersion} — ${r.reports.toLocaleString('en')} reports (seeded in ${r.seedSeconds} s)`,
+      '',
+      '| measure | requests | seconds | req/s | p50 ms | p90 ms | p99 ms | max ms | statuses |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    );
+    for (const [, v] of Object.entries(r.measures)) {
+      const statuses = Object.entries(v.statuses)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ');
+      lines.push(
+        `| ${v.what} | ${v.requests} | ${v.seconds} | ${v.perSecond} | ${v.p50} | ${v.p90} | ${v.p99} | ${v.max} | ${statuses} |`,
+      );
+    }
+    lines.push(
+      '',
+      `Open311 POST / raw INSERT throughput: **${r.postVsRawRatio ?? 'n/a'}**.`,
+      `Server memory: peak (VmHWM) ${r.serverMemory?.peakMiB ?? 'n/a'} MiB, at the end (VmRSS) ${r.serverMemory?.currentMiB ?? 'n/a'} MiB.`,
+      '',
+      ...r.notes.map((n) => `- ${n}`),
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+export async function runReportsBench(options: Record<string, string>): Promise<void> {
+  const reports = Number(options.reports ?? 1_000_000);
+  const pgliteReports = Number(options['pglite-reports'] ?? 10_000);
+  const engines = (options.engines ?? 'postgres,pglite').split(',');
+  const run: RunOptions = {
+    port: Number(options.port ?? 3226),
+    concurrency: Number(options.concurrency ?? 32),
+    posts: Number(options.posts ?? 3000),
+    reads: Number(options.reads ?? 400),
+    duplicates: Number(options.duplicates ?? 2000),
+    seconds: Number(options.seconds ?? 60),
+  };
+  for (const [name, value] of Object.entries({ reports, pgliteReports, ...run })) {
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  }
+  const results: EngineResult[] = [];
+  if (engines.includes('postgres')) results.push(await benchPostgres(reports, run));
+  if (engines.includes('pglite')) results.push(await benchPglite(pgliteReports, run));
+
+  const date = new Date().toISOString().slice(0, 10);
+  const command = `npm run bench -- reports ${process.argv.slice(3).join(' ')}`.trim();
+  const dir = path.join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const md = markdown(date, command, results);
+  writeFileSync(path.join(dir, `reports-${date}.md`), `${md}\n`);
+  writeFileSync(
+    path.join(dir, `reports-${date}.json`),
+    `${JSON.stringify({ date: new Date().toISOString(), command, machine: machine(), options: run, results }, null, 2)}\n`,
+  );
+  process.stdout.write(`\n${md}\n`);
+  log(`written to bench/results/reports-${date}.md and .json`);
+}
