@@ -117,6 +117,14 @@ describe('the administrator', () => {
         expect(response?.status(), path).toBe(200);
         await auditPage(page, `reports-admin-${name}`);
       }
+      // A new key: shown once, on the answer to the form.
+      await page.fill('input[name="name"]', 'Application de test');
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.locator('main form[action="/admin/cles-api"] button[type="submit"]').click(),
+      ]);
+      await expect(page.locator('code[data-api-key]').textContent()).resolves.toMatch(/\S{20,}/);
+      await auditPage(page, 'reports-admin-api-key-created');
     } finally {
       await closePage(page);
     }

@@ -227,7 +227,8 @@ export function QueuePage({
       {rows.length === 0 ? (
         <p>{t('reports.admin.queue.empty')}</p>
       ) : (
-        <form method="post" action="/admin/signalements/lot" class="form" noValidate>
+        // Not `.form`: its reading width would squeeze the table.
+        <form method="post" action="/admin/signalements/lot" class="bulk-form" noValidate>
           <CsrfField ctx={ctx} />
           <input type="hidden" name="retour" value={query} />
           <Table
