@@ -25,17 +25,23 @@ function start() {
   section.classList.add('map--ready');
 
   const map = L.map(canvas).setView([Number(data.lat), Number(data.lng)], Number(data.zoom) || 12);
+  let touched = false;
+  map.on('movestart', () => {
+    touched = true;
+  });
   if (data.tileUrl)
     L.tileLayer(data.tileUrl, { attribution: data.attribution ?? '', maxZoom: 19 }).addTo(map);
   if (data.geojsonUrl) {
     fetch(data.geojsonUrl)
       .then((r) => (r.ok ? r.json() : null))
       .then((geojson) => {
-        if (geojson)
-          L.geoJSON(geojson, {
-            style: { color: '#1f4e9c', weight: 1, fillOpacity: 0.03 },
-            interactive: false,
-          }).addTo(map);
+        if (!geojson) return;
+        const outlines = L.geoJSON(geojson, {
+          style: { color: '#1f4e9c', weight: 1, fillOpacity: 0.03 },
+          interactive: false,
+        }).addTo(map);
+        // Show the whole city, unless the person has already moved the map.
+        if (!touched && outlines.getBounds().isValid()) map.fitBounds(outlines.getBounds());
       })
       .catch(() => undefined);
   }
