@@ -68,7 +68,7 @@ function start() {
           .addTo(layer);
         continue;
       }
-      const size = cluster.count < 10 ? 32 : cluster.count < 100 ? 40 : 48;
+      const size = cluster.count < 10 ? 26 : cluster.count < 100 ? 32 : 40;
       const label = fill(root.dataset.countLabel ?? '{count}', { count: String(cluster.count) });
       const icon = L.divIcon({
         className: 'report-cluster',

@@ -503,4 +503,43 @@ describe('follow, my reports, list, clusters', () => {
         .statusCode,
     ).toBe(400);
   });
+
+  it('after the fix, the reporter may rate it and reopen it with a message', async () => {
+    const { browser: reporter } = await signedInBrowser(t.app, t.core);
+    const reference = referenceOf(await post(reporter, base(freshPoint())));
+    const here = `/signalements/${reference}`;
+    expect((await reporter.get(here)).body).not.toContain('Toujours pas réparé ?');
+    await t.core.db
+      .updateTable('report_report')
+      .set({ state: 'done', closed_at: new Date() })
+      .where('reference', '=', reference)
+      .execute();
+    const page = await reporter.get(here);
+    expect(page.body).toContain('Réparé correctement ?');
+    expect(page.body).toContain('Toujours pas réparé ?');
+    // Someone else sees neither.
+    const other = await new Browser(t.app).get(here);
+    expect(other.body).not.toContain('Toujours pas réparé ?');
+
+    const rated = await reporter.post(`${here}/avis`, { satisfied: 'no' }, { csrfFrom: here });
+    expect(rated.statusCode).toBe(303);
+    const empty = await reporter.post(`${here}/rouvrir`, { message: '  ' }, { csrfFrom: here });
+    expect(empty.statusCode).toBe(422);
+    expect(empty.body).toContain('href="#field-message"');
+    const reopened = await reporter.post(
+      `${here}/rouvrir`,
+      { message: 'Toujours là <script>x</script>' },
+      { csrfFrom: here },
+    );
+    expect(reopened.statusCode).toBe(303);
+    const row = await t.core.db
+      .selectFrom('report_report')
+      .select(['state', 'satisfied'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'to_process', satisfied: false });
+    const after = await reporter.get(here);
+    expect(after.body).toContain('Rouvert par la personne qui l’a signalé');
+    expect(after.body).not.toContain('<script>x');
+  });
 });
