@@ -28,6 +28,7 @@ import {
   categoryPaths,
   type ExportSourceRow,
   exportSourcePages,
+  type ReportStats,
   reportStats,
   type StatsFilter,
 } from './stats.js';
@@ -124,7 +125,22 @@ function parseDay(text: string | undefined): { date?: Date; bad: boolean } {
 
 const DAY_MS = 86_400_000;
 
+/** The statistics scan the whole table: a page view reuses figures up to a minute old. */
+const STATS_TTL_MS = 60_000;
+const STATS_CACHE_MAX = 200;
+
 export const registerReportStats: RouteRegistrar = (app: App, core: CoreServices) => {
+  const cache = new Map<string, { at: Date; stats: ReportStats }>();
+  const cachedStats = async (filter: StatsFilter) => {
+    const key = `${filter.from?.toISOString() ?? ''}|${filter.to?.toISOString() ?? ''}`;
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at.getTime() < STATS_TTL_MS) return hit;
+    if (cache.size >= STATS_CACHE_MAX) cache.clear();
+    const entry = { at: new Date(), stats: await reportStats(core.db, filter) };
+    cache.set(key, entry);
+    return entry;
+  };
+
   app.get(
     '/statistiques/signalements',
     {
@@ -148,14 +164,14 @@ export const registerReportStats: RouteRegistrar = (app: App, core: CoreServices
       const filter: StatsFilter = valid
         ? { from: from.date, to: to.date ? new Date(to.date.getTime() + DAY_MS) : undefined }
         : {};
-      const stats = await reportStats(core.db, filter);
+      const { stats, at } = await cachedStats(filter);
       return reply.page(
         StatsPage({
           ctx: reply.ctx(),
           stats,
           values,
           errors: valid ? undefined : errors,
-          generatedAt: new Date(),
+          generatedAt: at,
         }),
         valid ? 200 : 400,
       );
