@@ -245,6 +245,7 @@ program
     try {
       await opened.core.jobs.start({ work: true });
       scheduleMaintenance(opened.core);
+      for (const module of opened.core.modules) module.schedule?.(opened.core);
     } catch (error) {
       await opened.close();
       throw error;

@@ -46,20 +46,17 @@ async function main() {
         'seeded',
       );
     }
-    // Reports demo (R6): idempotent, after the Paris demo it builds on. To move to a `seed` hook
-    // of the reports manifest.
-    if (config.modules.includes('reports')) {
-      const { seedReportsDemo } = await import('./modules/reports/seed/reports-demo.js');
-      const reports = await seedReportsDemo(core, {
-        onProgress: (message) => app.log.info(`seed: ${message}`),
-      });
-      if (!reports.skipped) app.log.info({ reports: reports.reports }, 'seeded the reports demo');
+    for (const module of core.modules) {
+      await module.seedDemo?.(core, (message) => app.log.info(`seed: ${message}`));
     }
     const accounts = await demoAccounts(core.db);
     if (accounts.length > 0) process.stdout.write(`\n${formatDemoAccounts(accounts, config.publicUrl)}\n\n`);
   }
   await core.jobs.start({ work: config.jobsIn === 'process' });
-  if (config.jobsIn === 'process') scheduleMaintenance(core);
+  if (config.jobsIn === 'process') {
+    scheduleMaintenance(core);
+    for (const module of core.modules) module.schedule?.(core);
+  }
   await app.listen({ port: config.port, host: config.host });
 
   // In-flight requests finish; new ones get 503 while we close.

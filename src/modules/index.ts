@@ -17,6 +17,12 @@ export interface ModuleManifest {
   jobs?: (core: CoreServices) => void;
   /** Home-page card: i18n keys of a title and a description, and where it leads. */
   home?: { titleKey: string; descriptionKey: string; href: string };
+  /** Links shown on the account page (e.g. "My reports"). */
+  accountLinks?: NavItem[];
+  /** Demo data, after the Paris demo it builds on; must do nothing once done. */
+  seedDemo?: (core: CoreServices, onProgress: (message: string) => void) => Promise<void>;
+  /** Periodic jobs, asked for in each process that works jobs; returns a stop function. */
+  schedule?: (core: CoreServices) => () => void;
   /** What this module holds about a person, for "download my data". */
   personalData?: (core: CoreServices, userId: string) => Promise<Record<string, unknown>>;
   /** Erases a deleted account's personal data here; public contributions stay, anonymised. */

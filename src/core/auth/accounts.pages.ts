@@ -376,6 +376,7 @@ export const registerAccountRoutes: RouteRegistrar = (app: App, core: CoreServic
         currentEmail: account.email,
         emailVerified: account.emailVerified,
         hasPassword: account.hasPassword,
+        moduleLinks: core.modules.flatMap((module) => module.accountLinks ?? []),
         errors,
       }),
       errors ? 422 : 200,

@@ -2,7 +2,7 @@
 import type { RouteRegistrar } from '../../core/http/types.js';
 import { isAdmin, isAnyAgent, isMemberOfService } from '../../core/permissions/permissions.js';
 import type { ModuleManifest } from '../index.js';
-import { registerReportJobs, registerReportNotificationRoutes } from './notifications.js';
+import { registerReportJobs, registerReportNotificationRoutes, scheduleReportJobs } from './notifications.js';
 import { registerOpen311 } from './open311.api.js';
 import { registerReportAdmin } from './reports.admin.js';
 import { registerReportStats } from './reports.opendata.js';
@@ -20,6 +20,7 @@ const routes: RouteRegistrar = async (app, core) => {
 export const reportsManifest: ModuleManifest = {
   name: 'reports',
   nav: [{ href: '/signalements', labelKey: 'reports.nav' }],
+  accountLinks: [{ href: '/compte/signalements', labelKey: 'reports.public.mine.title' }],
   home: { titleKey: 'reports.home.title', descriptionKey: 'reports.home.description', href: '/signalements' },
   permissions(permissions) {
     permissions.define({
@@ -52,6 +53,11 @@ export const reportsManifest: ModuleManifest = {
   },
   routes,
   jobs: (core) => registerReportJobs(core),
+  schedule: (core) => scheduleReportJobs(core),
+  async seedDemo(core, onProgress) {
+    const { seedReportsDemo } = await import('./seed/reports-demo.js');
+    await seedReportsDemo(core, { onProgress });
+  },
   async personalData(core, userId) {
     const [reports, follows] = await Promise.all([
       store.selectPersonalReports(core.db, userId),

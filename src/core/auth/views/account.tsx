@@ -1,5 +1,5 @@
 import { Button, ErrorSummary, Field, type FieldErrors, Form } from '../../views/components/form.js';
-import type { PageContext } from '../../views/context.js';
+import type { NavItem, PageContext } from '../../views/context.js';
 import { Layout } from '../../views/layout.js';
 
 export interface AccountValues {
@@ -17,10 +17,13 @@ export function AccountPage({
   currentEmail,
   emailVerified,
   hasPassword,
+  moduleLinks = [],
   errors,
 }: {
   ctx: PageContext;
   values: AccountValues;
+  /** What the modules keep for this person (their reports, votes…). */
+  moduleLinks?: NavItem[];
   currentEmail: string;
   emailVerified: boolean;
   hasPassword: boolean;
@@ -38,6 +41,15 @@ export function AccountPage({
         </div>
       )}
       <ErrorSummary ctx={ctx} errors={errors} />
+      {moduleLinks.length > 0 && (
+        <ul class="account-links">
+          {moduleLinks.map((link) => (
+            <li key={link.href}>
+              <a href={link.href}>{t(link.labelKey)}</a>
+            </li>
+          ))}
+        </ul>
+      )}
 
       <section class="section" aria-labelledby="account-profile">
         <h2 id="account-profile">{t('core.account.page.profile')}</h2>
