@@ -135,6 +135,17 @@ describe('one report, through its forms', () => {
     expect(page.body).toContain('Division propreté du 5e arrondissement');
   });
 
+  it('names an escalation in the timeline instead of showing its code', async () => {
+    const r = await report(IN_5E);
+    await t.core.db
+      .insertInto('report_event')
+      .values({ report_id: r.id, kind: 'escalated', public: false, actor_id: null, data: '{}' })
+      .execute();
+    const page = await agent5.browser.get(`/admin/signalements/${r.reference}`);
+    expect(page.body).toContain('Signalé en retard aux responsables du service');
+    expect(page.body).not.toMatch(/<strong>escalated<\/strong>|>escalated</);
+  });
+
   it('qualifies, schedules and marks done (303 each), with a flash', async () => {
     const r = await report(IN_5E);
     const url = `/admin/signalements/${r.reference}`;

@@ -82,6 +82,8 @@ function eventTitle(ctx: PageContext, event: AgentTimelineEvent): string {
       return t('reports.admin.event.reopened');
     case 'rated':
       return t('reports.admin.event.rated');
+    case 'escalated':
+      return t('reports.admin.event.escalated');
     default:
       return event.kind;
   }
