@@ -9,36 +9,20 @@ import {
   auditPage,
   closeBrowser,
   closePage,
-  type DemoAccount,
+  demoAccount,
   demoAccountsFrom,
   linkInMail,
   newPage,
   type ServerProcess,
+  signIn,
   startServer,
   waitForMail,
 } from './harness.js';
 
 let server: ServerProcess;
-let accounts: DemoAccount[];
 
 const ADMIN = 'admin@demo.ville-ouverte.fr';
 const CITIZEN = 'citoyen@demo.ville-ouverte.fr';
-
-function account(email: string): DemoAccount {
-  const found = accounts.find((a) => a.email === email);
-  if (!found) throw new Error(`Demo account ${email} not printed by the server:\n${server.output()}`);
-  return found;
-}
-
-async function signIn(page: Page, who: DemoAccount) {
-  await page.goto(`${server.url}/connexion`);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await Promise.all([
-    page.waitForURL((url) => url.pathname !== '/connexion', { waitUntil: 'load' }),
-    page.locator('main form[action="/connexion"] button[type="submit"]').click(),
-  ]);
-}
 
 /** The first link on the page whose path matches, as an absolute URL. */
 async function firstLink(page: Page, pattern: RegExp): Promise<string | null> {
@@ -51,7 +35,6 @@ async function firstLink(page: Page, pattern: RegExp): Promise<string | null> {
 
 beforeAll(async () => {
   server = await startServer({ demo: true });
-  accounts = demoAccountsFrom(server.output());
 });
 
 afterAll(async () => {
@@ -61,13 +44,15 @@ afterAll(async () => {
 
 describe('back office, as the demo administrator', () => {
   it('prints the demo accounts at start', () => {
-    expect(accounts.map((a) => a.email)).toEqual(expect.arrayContaining([ADMIN, CITIZEN]));
+    expect(demoAccountsFrom(server.output()).map((a) => a.email)).toEqual(
+      expect.arrayContaining([ADMIN, CITIZEN]),
+    );
   });
 
   it('every /admin page passes axe', async () => {
     const page = await newPage();
     try {
-      await signIn(page, account(ADMIN));
+      await signIn(page, server, demoAccount(server, ADMIN));
       const visit = async (url: string, name: string) => {
         const response = await page.goto(url.startsWith('http') ? url : `${server.url}${url}`);
         expect(response?.status(), `${name} (${url})`).toBe(200);
@@ -107,7 +92,7 @@ describe('back office, as the demo administrator', () => {
     const broken: string[] = [];
     let visited = 0;
     try {
-      await signIn(page, account(ADMIN));
+      await signIn(page, server, demoAccount(server, ADMIN));
       while (queue.length > 0 && visited < 40) {
         const path = queue.shift() as string;
         visited++;
@@ -139,7 +124,7 @@ describe('back office, as the demo administrator', () => {
   it('a back-office form without JavaScript: a bad entry comes back with its errors (422), then saves', async () => {
     const page = await newPage({ javaScript: false });
     try {
-      await signIn(page, account(ADMIN));
+      await signIn(page, server, demoAccount(server, ADMIN));
       await page.goto(`${server.url}/admin/directions`);
       const form = page.locator('main form[action="/admin/directions"]');
       await expect(form.count()).resolves.toBe(1);
@@ -186,7 +171,7 @@ describe('back office, kept closed', () => {
   it('a citizen gets an accessible 403 page', async () => {
     const page = await newPage();
     try {
-      await signIn(page, account(CITIZEN));
+      await signIn(page, server, demoAccount(server, CITIZEN));
       const response = await page.goto(`${server.url}/admin`);
       expect(response?.status()).toBe(403);
       await auditPage(page, 'backoffice-forbidden');

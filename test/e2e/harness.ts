@@ -7,7 +7,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { chromiumPath } from './browser-path.js';
-import { projectRoot } from './server.js';
+import { projectRoot, type ServerProcess } from './server.js';
 
 export * from './server.js';
 export const screenshotDir = path.join(projectRoot, 'test-results', 'screenshots');
@@ -70,6 +70,24 @@ export function demoAccountsFrom(output: string): DemoAccount[] {
     accounts.push({ email, password });
   }
   return accounts;
+}
+
+/** The demo account the server printed for `email`; fails with the server's output if absent. */
+export function demoAccount(server: ServerProcess, email: string): DemoAccount {
+  const found = demoAccountsFrom(server.output()).find((a) => a.email === email);
+  if (!found) throw new Error(`Demo account ${email} not printed by the server:\n${server.output()}`);
+  return found;
+}
+
+/** Signs in through the form, as a person does, and waits for the page after it. */
+export async function signIn(page: Page, server: ServerProcess, who: DemoAccount): Promise<void> {
+  await page.goto(`${server.url}/connexion`);
+  await page.fill('input[name="email"]', who.email);
+  await page.fill('input[name="password"]', who.password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname !== '/connexion', { waitUntil: 'load' }),
+    page.locator('main form[action="/connexion"] button[type="submit"]').click(),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------

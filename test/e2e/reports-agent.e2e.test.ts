@@ -9,34 +9,17 @@ import {
   auditPage,
   closeBrowser,
   closePage,
-  type DemoAccount,
-  demoAccountsFrom,
+  demoAccount,
   newPage,
   type ServerProcess,
+  signIn,
   startServer,
 } from './harness.js';
 
 let server: ServerProcess;
-let accounts: DemoAccount[];
 
 const AGENT = 'agent.proprete@demo.ville-ouverte.fr';
 const ADMIN = 'admin@demo.ville-ouverte.fr';
-
-function account(email: string): DemoAccount {
-  const found = accounts.find((a) => a.email === email);
-  if (!found) throw new Error(`Demo account ${email} not printed by the server:\n${server.output()}`);
-  return found;
-}
-
-async function signIn(page: Page, who: DemoAccount) {
-  await page.goto(`${server.url}/connexion`);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await Promise.all([
-    page.waitForURL((url) => url.pathname !== '/connexion', { waitUntil: 'load' }),
-    page.locator('main form[action="/connexion"] button[type="submit"]').click(),
-  ]);
-}
 
 /** The first report of the queue in one of these states, as an absolute URL. */
 async function firstReport(page: Page, states: string[]): Promise<string | null> {
@@ -54,7 +37,6 @@ async function firstReport(page: Page, states: string[]): Promise<string | null>
 
 beforeAll(async () => {
   server = await startServer({ demo: true, readyTimeoutMs: 240_000 });
-  accounts = demoAccountsFrom(server.output());
 }, 300_000);
 
 afterAll(async () => {
@@ -70,7 +52,7 @@ describe.each([
     const shot = (step: string) => `reports-agent-${label}-${step}`;
     const page = await newPage({ javaScript });
     try {
-      await signIn(page, account(AGENT));
+      await signIn(page, server, demoAccount(server, AGENT));
       const queue = await page.goto(`${server.url}/admin/signalements`);
       expect(queue?.status()).toBe(200);
       expect(await page.locator('h1').count()).toBe(1);
@@ -107,7 +89,7 @@ describe('the administrator', () => {
   it('sees the category tree, a category form and the API keys, axe-clean', async () => {
     const page = await newPage({ javaScript: false });
     try {
-      await signIn(page, account(ADMIN));
+      await signIn(page, server, demoAccount(server, ADMIN));
       for (const [path, name] of [
         ['/admin/signalements/categories', 'categories'],
         ['/admin/signalements/categories/3405', 'category'],
