@@ -137,12 +137,45 @@ async function loadTree(db: Db): Promise<CategoryTreeView> {
   return { tree, categories, byId: new Map(categories.map((c) => [c.id, c])) };
 }
 
+/**
+ * Every submission, duplicate check and page needs the tree: it is built once per process
+ * and rebuilt when its fingerprint changes. The fingerprint is checked at most every
+ * STAMP_CHECK_MS, so another instance's edit shows here within that delay; an edit made
+ * in this process shows at once.
+ */
+const STAMP_CHECK_MS = 5_000;
+interface CachedTree {
+  view: CategoryTreeView;
+  stamp: string;
+  checkedAt: number;
+}
+const treeCache = new WeakMap<Db, CachedTree>();
+
+async function cachedTree(db: Db): Promise<CategoryTreeView> {
+  const cached = treeCache.get(db);
+  const now = Date.now();
+  if (cached && now - cached.checkedAt < STAMP_CHECK_MS) return cached.view;
+  const stamp = await store.categoryTreeStamp(db);
+  if (cached && cached.stamp === stamp) {
+    cached.checkedAt = now;
+    return cached.view;
+  }
+  const view = await loadTree(db);
+  treeCache.set(db, { view, stamp, checkedAt: now });
+  return view;
+}
+
+/** After a change made here, the next read rebuilds the tree. */
+export function forgetCategoryTree(db: Db): void {
+  treeCache.delete(db);
+}
+
 export async function listCategoryTree(core: CoreServices): Promise<CategoryTreeView> {
-  return loadTree(core.db);
+  return cachedTree(core.db);
 }
 
 export async function getCategory(core: CoreServices, id: string): Promise<StoredCategory | null> {
-  return (await loadTree(core.db)).byId.get(id) ?? null;
+  return (await cachedTree(core.db)).byId.get(id) ?? null;
 }
 
 export async function searchCategoryTree(
@@ -150,7 +183,7 @@ export async function searchCategoryTree(
   q: string,
   options: { includeInactive?: boolean; leavesOnly?: boolean; limit?: number } = {},
 ): Promise<(CategoryMatch & { category: StoredCategory })[]> {
-  const view = await loadTree(core.db);
+  const view = await cachedTree(core.db);
   return searchCategories(view.tree, q.slice(0, 200), options).map((match) => ({
     ...match,
     category: view.byId.get(match.id)!,
@@ -165,74 +198,79 @@ export async function saveCategory(
   actor: Actor,
 ): Promise<StoredCategory> {
   core.permissions.assert(viewer, 'reports.categories.manage');
-  return core.db.transaction().execute(async (tx) => {
-    const view = await loadTree(tx);
-    const existing = input.id ? view.byId.get(input.id) : undefined;
-    if (input.id && !existing) throw new DomainError('reports.categories.not_found', 404, { id: input.id });
-    const errors: Record<string, string> = {};
-    const label = input.label.trim().replace(/\s+/g, ' ');
-    if (label === '') errors.label = 'reports.categories.label_required';
-    else if (label.length > MAX_CATEGORY_LABEL) errors.label = 'reports.categories.label_too_long';
-    if (input.parentId !== null) {
-      const parent = view.byId.get(input.parentId);
-      const ownDescendant =
-        input.id !== undefined && !!parent && (parent.id === input.id || isBelow(view, parent.id, input.id));
-      if (!parent || ownDescendant) errors.parentId = 'reports.categories.bad_parent';
-      else if (parent.depth + 1 + subtreeHeight(view, input.id) - 1 > MAX_CATEGORY_DEPTH) {
-        errors.parentId = 'reports.categories.too_deep';
+  return core.db
+    .transaction()
+    .execute(async (tx) => {
+      const view = await loadTree(tx);
+      const existing = input.id ? view.byId.get(input.id) : undefined;
+      if (input.id && !existing) throw new DomainError('reports.categories.not_found', 404, { id: input.id });
+      const errors: Record<string, string> = {};
+      const label = input.label.trim().replace(/\s+/g, ' ');
+      if (label === '') errors.label = 'reports.categories.label_required';
+      else if (label.length > MAX_CATEGORY_LABEL) errors.label = 'reports.categories.label_too_long';
+      if (input.parentId !== null) {
+        const parent = view.byId.get(input.parentId);
+        const ownDescendant =
+          input.id !== undefined &&
+          !!parent &&
+          (parent.id === input.id || isBelow(view, parent.id, input.id));
+        if (!parent || ownDescendant) errors.parentId = 'reports.categories.bad_parent';
+        else if (parent.depth + 1 + subtreeHeight(view, input.id) - 1 > MAX_CATEGORY_DEPTH) {
+          errors.parentId = 'reports.categories.too_deep';
+        }
       }
-    }
-    if (input.defaultServiceId !== null) {
-      const services = await store.selectServices(tx);
-      if (!services.some((s) => s.id === input.defaultServiceId)) {
-        errors.defaultServiceId = 'reports.categories.bad_service';
+      if (input.defaultServiceId !== null) {
+        const services = await store.selectServices(tx);
+        if (!services.some((s) => s.id === input.defaultServiceId)) {
+          errors.defaultServiceId = 'reports.categories.bad_service';
+        }
       }
-    }
-    if (
-      input.targetDays !== null &&
-      (!Number.isInteger(input.targetDays) || input.targetDays < 1 || input.targetDays > MAX_TARGET_DAYS)
-    ) {
-      errors.targetDays = 'reports.categories.bad_target_days';
-    }
-    const problems = checkExtraQuestions(input.extraQuestions);
-    if (problems.length > 0) errors.extraQuestions = problems[0]!.key;
-    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+      if (
+        input.targetDays !== null &&
+        (!Number.isInteger(input.targetDays) || input.targetDays < 1 || input.targetDays > MAX_TARGET_DAYS)
+      ) {
+        errors.targetDays = 'reports.categories.bad_target_days';
+      }
+      const problems = checkExtraQuestions(input.extraQuestions);
+      if (problems.length > 0) errors.extraQuestions = problems[0]!.key;
+      if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 
-    let aliases = existing?.aliases ?? [];
-    if (existing && existing.label !== label) {
-      aliases = [...renameCategory(view.tree, existing.id, label).nodes.get(existing.id)!.aliases];
-    }
-    const row: store.CategoryWrite = {
-      id: existing?.id ?? (await store.nextNumericCategoryId(tx)),
-      parent_id: input.parentId,
-      label,
-      aliases,
-      default_service_id: input.defaultServiceId,
-      target_days: input.targetDays,
-      extra_questions: input.extraQuestions,
-      active: input.active,
-      position: input.position ?? existing?.position ?? 0,
-    };
-    if (existing) await store.updateCategory(tx, row);
-    else await store.insertCategory(tx, row);
-    await recordAudit(tx, actor, {
-      action: existing ? 'reports.category.updated' : 'reports.category.created',
-      objectType: 'report_category',
-      objectId: row.id,
-      details: {
+      let aliases = existing?.aliases ?? [];
+      if (existing && existing.label !== label) {
+        aliases = [...renameCategory(view.tree, existing.id, label).nodes.get(existing.id)!.aliases];
+      }
+      const row: store.CategoryWrite = {
+        id: existing?.id ?? (await store.nextNumericCategoryId(tx)),
+        parent_id: input.parentId,
         label,
-        ...(existing && existing.label !== label ? { previousLabel: existing.label } : {}),
-        parentId: row.parent_id,
-        defaultServiceId: row.default_service_id,
-        targetDays: row.target_days,
-        active: row.active,
-        questions: input.extraQuestions.map((q) => q.code),
-      },
-    });
-    const saved = (await loadTree(tx)).byId.get(row.id);
-    if (!saved) throw new Error(`category ${row.id} vanished`);
-    return saved;
-  });
+        aliases,
+        default_service_id: input.defaultServiceId,
+        target_days: input.targetDays,
+        extra_questions: input.extraQuestions,
+        active: input.active,
+        position: input.position ?? existing?.position ?? 0,
+      };
+      if (existing) await store.updateCategory(tx, row);
+      else await store.insertCategory(tx, row);
+      await recordAudit(tx, actor, {
+        action: existing ? 'reports.category.updated' : 'reports.category.created',
+        objectType: 'report_category',
+        objectId: row.id,
+        details: {
+          label,
+          ...(existing && existing.label !== label ? { previousLabel: existing.label } : {}),
+          parentId: row.parent_id,
+          defaultServiceId: row.default_service_id,
+          targetDays: row.target_days,
+          active: row.active,
+          questions: input.extraQuestions.map((q) => q.code),
+        },
+      });
+      const saved = (await loadTree(tx)).byId.get(row.id);
+      if (!saved) throw new Error(`category ${row.id} vanished`);
+      return saved;
+    })
+    .finally(() => forgetCategoryTree(core.db));
 }
 
 function isBelow(view: CategoryTreeView, id: string, ancestorId: string): boolean {
@@ -272,96 +310,99 @@ export async function importDansMaRueCategories(
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const parsed = parseCategoryTsv(tsvText);
-  return core.db.transaction().execute(async (tx) => {
-    const services = await store.selectServices(tx);
-    const serviceIdByCode = new Map(services.map((s) => [s.code, s.id]));
-    const unknownServiceCodes = [
-      ...new Set(Object.values(serviceCodeByTopLevel).filter((code) => !serviceIdByCode.has(code))),
-    ].sort();
-    const existing = new Map((await store.selectCategories(tx)).map((row) => [row.id, row]));
-    const questionsFor = (id: string): ExtraQuestion[] => {
-      const node = parsed.nodes.get(id)!;
-      if (node.childIds.length > 0) return [];
-      for (const ancestor of categoryPath(parsed, id).reverse()) {
-        const questions = options.extraQuestionsByCategory?.[ancestor.id];
-        if (questions) return questions;
-      }
-      return [];
-    };
-    let created = 0;
-    let updated = 0;
-    for (const id of treeOrder(parsed)) {
-      const node = parsed.nodes.get(id)!;
-      const current = existing.get(id);
-      if (!current) {
-        const code = node.parentId === null ? serviceCodeByTopLevel[id] : undefined;
-        await store.insertCategory(tx, {
+  return core.db
+    .transaction()
+    .execute(async (tx) => {
+      const services = await store.selectServices(tx);
+      const serviceIdByCode = new Map(services.map((s) => [s.code, s.id]));
+      const unknownServiceCodes = [
+        ...new Set(Object.values(serviceCodeByTopLevel).filter((code) => !serviceIdByCode.has(code))),
+      ].sort();
+      const existing = new Map((await store.selectCategories(tx)).map((row) => [row.id, row]));
+      const questionsFor = (id: string): ExtraQuestion[] => {
+        const node = parsed.nodes.get(id)!;
+        if (node.childIds.length > 0) return [];
+        for (const ancestor of categoryPath(parsed, id).reverse()) {
+          const questions = options.extraQuestionsByCategory?.[ancestor.id];
+          if (questions) return questions;
+        }
+        return [];
+      };
+      let created = 0;
+      let updated = 0;
+      for (const id of treeOrder(parsed)) {
+        const node = parsed.nodes.get(id)!;
+        const current = existing.get(id);
+        if (!current) {
+          const code = node.parentId === null ? serviceCodeByTopLevel[id] : undefined;
+          await store.insertCategory(tx, {
+            id,
+            parent_id: node.parentId,
+            label: node.label,
+            aliases: [],
+            default_service_id: code ? (serviceIdByCode.get(code) ?? null) : null,
+            target_days: node.parentId === null ? (options.targetDaysByTopLevel?.[id] ?? null) : null,
+            extra_questions: questionsFor(id),
+            active: node.active,
+            position: node.order,
+          });
+          created++;
+          continue;
+        }
+        const sameLabel = current.label === node.label;
+        if (
+          sameLabel &&
+          current.active === node.active &&
+          current.parent_id === node.parentId &&
+          current.position === node.order
+        ) {
+          continue;
+        }
+        const aliases = sameLabel
+          ? current.aliases
+          : [
+              ...renameCategory(
+                buildCategoryTree([
+                  {
+                    id,
+                    label: current.label,
+                    parentId: null,
+                    defaultServiceCode: null,
+                    order: 0,
+                    active: true,
+                    aliases: current.aliases,
+                  },
+                ]),
+                id,
+                node.label,
+              ).nodes.get(id)!.aliases,
+            ];
+        await store.updateCategory(tx, {
           id,
           parent_id: node.parentId,
           label: node.label,
-          aliases: [],
-          default_service_id: code ? (serviceIdByCode.get(code) ?? null) : null,
-          target_days: node.parentId === null ? (options.targetDaysByTopLevel?.[id] ?? null) : null,
-          extra_questions: questionsFor(id),
+          aliases,
+          default_service_id: current.default_service_id,
+          target_days: current.target_days,
+          extra_questions: current.extra_questions,
           active: node.active,
           position: node.order,
         });
-        created++;
-        continue;
+        updated++;
       }
-      const sameLabel = current.label === node.label;
-      if (
-        sameLabel &&
-        current.active === node.active &&
-        current.parent_id === node.parentId &&
-        current.position === node.order
-      ) {
-        continue;
+      // The file's tree is checked; the stored one (with rows the file does not name) must be too.
+      await loadTree(tx);
+      const summary = { created, updated, total: parsed.nodes.size, unknownServiceCodes };
+      if (created + updated > 0) {
+        await recordAudit(tx, actor, {
+          action: 'reports.categories.imported',
+          objectType: 'report_category',
+          details: summary,
+        });
       }
-      const aliases = sameLabel
-        ? current.aliases
-        : [
-            ...renameCategory(
-              buildCategoryTree([
-                {
-                  id,
-                  label: current.label,
-                  parentId: null,
-                  defaultServiceCode: null,
-                  order: 0,
-                  active: true,
-                  aliases: current.aliases,
-                },
-              ]),
-              id,
-              node.label,
-            ).nodes.get(id)!.aliases,
-          ];
-      await store.updateCategory(tx, {
-        id,
-        parent_id: node.parentId,
-        label: node.label,
-        aliases,
-        default_service_id: current.default_service_id,
-        target_days: current.target_days,
-        extra_questions: current.extra_questions,
-        active: node.active,
-        position: node.order,
-      });
-      updated++;
-    }
-    // The file's tree is checked; the stored one (with rows the file does not name) must be too.
-    await loadTree(tx);
-    const summary = { created, updated, total: parsed.nodes.size, unknownServiceCodes };
-    if (created + updated > 0) {
-      await recordAudit(tx, actor, {
-        action: 'reports.categories.imported',
-        objectType: 'report_category',
-        details: summary,
-      });
-    }
-    return summary;
-  });
+      return summary;
+    })
+    .finally(() => forgetCategoryTree(core.db));
 }
 
 interface DemoRouting {

@@ -83,6 +83,19 @@ export async function updateCategory(db: Db, row: CategoryWrite): Promise<void> 
     .execute();
 }
 
+/**
+ * A cheap fingerprint of what the category tree is built from (categories and the services
+ * they name): it changes whenever a row is added, removed or edited.
+ */
+export async function categoryTreeStamp(db: Db): Promise<string> {
+  const row = await sql<{ stamp: string }>`
+    select concat_ws('|',
+      (select count(*) from report_category), (select max(updated_at) from report_category),
+      (select count(*) from org_service), (select max(updated_at) from org_service)) as stamp
+  `.execute(db);
+  return row.rows[0]?.stamp ?? '';
+}
+
 /** Numeric ids of new back-office categories continue after the largest one. */
 export async function nextNumericCategoryId(db: Db): Promise<string> {
   const row = await sql<{ max: number | null }>`
