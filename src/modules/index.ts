@@ -3,6 +3,7 @@ import type { RouteRegistrar } from '../core/http/types.js';
 import type { Permissions } from '../core/permissions/permissions.js';
 import type { CoreServices } from '../core/services.js';
 import type { NavItem } from '../core/views/context.js';
+import { budgetManifest } from './budget/budget.manifest.js';
 import { reportsManifest } from './reports/reports.manifest.js';
 
 /** What a module gives the core. */
@@ -29,7 +30,7 @@ export interface ModuleManifest {
   anonymiseUser?: (core: CoreServices, userId: string) => Promise<void>;
 }
 
-const available: ModuleManifest[] = [reportsManifest];
+const available: ModuleManifest[] = [reportsManifest, budgetManifest];
 
 export function enabledModules(config: Config): ModuleManifest[] {
   return available.filter((m) => config.modules.includes(m.name));

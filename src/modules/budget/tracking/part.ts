@@ -1,0 +1,3 @@
+import type { BudgetPart } from '../budget.manifest.js';
+
+export const trackingPart: BudgetPart = {};
