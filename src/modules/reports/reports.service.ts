@@ -512,12 +512,14 @@ function photoUrl(id: string): string {
   return `/signalements/photos/${id}`;
 }
 
-/** Event data keys that could name a person; never shown in public. */
-const PRIVATE_EVENT_KEY = /email|phone|name$|reporter|actor|agent|user/i;
+/** Event data keys that could name a person (or a contractor, shown to agents only); never in public. */
+const PRIVATE_EVENT_KEY = /email|phone|name$|reporter|actor|agent|user|thirdParty/i;
+/** Service names are public (the agent's name is not): "Transféré au service X". */
+const PUBLIC_NAME_KEYS = new Set(['serviceName', 'fromServiceName', 'toServiceName']);
 
 function publicEventData(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(data ?? {}).filter(([key]) => key === 'serviceName' || !PRIVATE_EVENT_KEY.test(key)),
+    Object.entries(data ?? {}).filter(([key]) => PUBLIC_NAME_KEYS.has(key) || !PRIVATE_EVENT_KEY.test(key)),
   );
 }
 

