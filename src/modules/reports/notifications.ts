@@ -6,7 +6,8 @@
  * Who is mailed about a change: the reporter when they gave an e-mail (a registered reporter
  * only if their account says notify_by_email), and followers whose account says
  * notify_by_email; never an address that used this report's unsubscribe link; each in their
- * account's language, French otherwise.
+ * account's language; a reporter without an account in the language they used on the site
+ * (French when unknown, e.g. Open311).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { h, type VNode } from 'preact';
@@ -145,7 +146,7 @@ async function recipientsOf(
       );
     }
   } else {
-    add(target.reporter_email, 'fr', null);
+    add(target.reporter_email, localeOf(target.reporter_locale), null);
   }
   if (options.followers) {
     for (const follower of await store.listFollowerRecipients(core.db, target.id)) {

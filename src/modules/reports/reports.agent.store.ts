@@ -471,6 +471,7 @@ export async function findNotificationTarget(db: Db, reportId: string) {
         'r.state',
         'r.reporter_user_id',
         'r.reporter_email',
+        'r.reporter_locale',
         'u.email as account_email',
         'u.locale as account_locale',
         'u.notify_by_email as account_notify',

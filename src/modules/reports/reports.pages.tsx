@@ -540,6 +540,8 @@ function registerReportForm(app: App, core: CoreServices) {
             name: values.name || undefined,
             email: values.email || undefined,
             phone: values.phone || undefined,
+            // Mail to someone without an account speaks the language of the page they used.
+            locale: request.locale,
           },
           channel: 'web',
           idempotencyKey: values.idempotencyKey,

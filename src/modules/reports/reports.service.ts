@@ -6,6 +6,7 @@
 import { type Actor, recordAudit } from '../../core/audit/audit.js';
 import type { Viewer } from '../../core/auth/viewer.js';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../core/http/errors.js';
+import { isLocale, type Locale } from '../../core/i18n/i18n.js';
 import type { CoreServices } from '../../core/services.js';
 import { type CategoryTreeView, listCategoryTree, type StoredCategory } from './categories.service.js';
 import { explainRouting } from './domain/categories.js';
@@ -46,7 +47,8 @@ export interface SubmitReportInput {
   description: string;
   photos?: ReportPhotoUpload[];
   attributes?: Record<string, string | string[]>;
-  reporter: { userId?: string | null; name?: string; email?: string; phone?: string };
+  /** `locale`: the site's language when reporting; mail to a reporter without an account uses it. */
+  reporter: { userId?: string | null; name?: string; email?: string; phone?: string; locale?: Locale };
   channel: 'web' | 'open311' | 'backoffice';
   idempotencyKey?: string;
   apiKeyId?: string;
@@ -404,6 +406,7 @@ export async function submitReport(
         reporter_name: name,
         reporter_email: email,
         reporter_phone: phone,
+        reporter_locale: isLocale(input.reporter.locale) ? input.reporter.locale : null,
         attributes,
         api_key_id: input.apiKeyId ?? null,
         idempotency_key: idempotencyKey,

@@ -167,6 +167,8 @@ export interface ReportInsert {
   reporter_name: string;
   reporter_email: string;
   reporter_phone: string;
+  /** The language the reporter used on the site (null when unknown, e.g. Open311). */
+  reporter_locale?: string | null;
   attributes: Record<string, unknown>;
   api_key_id: string | null;
   idempotency_key: string | null;

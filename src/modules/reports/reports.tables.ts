@@ -46,6 +46,8 @@ export interface ReportReportTable {
   reporter_name: Generated<string>;
   reporter_email: Generated<string>;
   reporter_phone: Generated<string>;
+  /** The site's language when the report was made (mail to an anonymous reporter); null = unknown. */
+  reporter_locale: ColumnType<string | null, string | null | undefined, string | null>;
   attributes: Json<Record<string, unknown>>;
   assigned_agent_id: string | null;
   scheduled_for: Date | null;

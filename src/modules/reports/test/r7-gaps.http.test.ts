@@ -3,6 +3,7 @@
  * the public timeline names the service a report was transferred to (never the agent), and
  * the other items' forms (answers, contractor, dates, photo position, queue map).
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
 import { systemActor } from '../../../core/audit/audit.js';
@@ -12,6 +13,7 @@ import { signedInBrowser } from '../../backoffice/test/helpers.js';
 import { seedReportCategories } from '../categories.service.js';
 import { submitReport } from '../reports.service.js';
 import '../reports.tables.js';
+import { mailMark, sentMails } from './r2-fixtures.js';
 
 let t: TestApp;
 type Signed = Awaited<ReturnType<typeof signedInBrowser>>;
@@ -23,6 +25,13 @@ let service13 = '';
 const IN_5E = { lat: 48.8462, lon: 2.3464 };
 /** Propreté › Malpropreté du sol › Mégots: routed to the 5e's cleanliness division. */
 const MEGOTS = '3405';
+
+/** A browser that chose this language with the site's switch (the `vo_lang` cookie). */
+function browserIn(locale: 'fr' | 'en'): Browser {
+  const browser = new Browser(t.app);
+  (browser as unknown as { cookies: Map<string, string> }).cookies.set('vo_lang', locale);
+  return browser;
+}
 
 let spread = 0;
 /** Points in the 5e a few metres apart, so that no test meets another's duplicates by surprise. */
@@ -85,5 +94,39 @@ describe('a transfer on the public timeline', () => {
       cookie: 'vo_lang=en',
     });
     expect(english.body).toContain('Transferred to the service: Division propreté du 13e arrondissement');
+  });
+});
+
+describe('the language of an anonymous reporter', () => {
+  it('is the page’s language when the form is sent, and their mail speaks it', async () => {
+    for (const locale of ['en', 'fr'] as const) {
+      const browser = browserIn(locale);
+      const point = near5e();
+      const mark = mailMark(t.core);
+      const sent = await browser.post('/signalements/nouveau', {
+        idempotencyKey: randomUUID(),
+        categoryId: MEGOTS,
+        lat: point.lat.toFixed(6),
+        lon: point.lon.toFixed(6),
+        description: 'Mégots',
+        email: `anon-${locale}@example.test`,
+        action: 'submit',
+        confirmed: '1',
+      });
+      expect(sent.statusCode).toBe(303);
+      const reference = /DMR-\d{4}-\d+/.exec(String(sent.headers.location))?.[0] ?? '';
+      const row = await t.core.db
+        .selectFrom('report_report')
+        .select(['reporter_locale', 'reporter_user_id'])
+        .where('reference', '=', reference)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ reporter_locale: locale, reporter_user_id: null });
+      const [ack] = sentMails(t.core, mark);
+      expect(ack?.subject).toBe(
+        locale === 'en'
+          ? `Your report ${reference} has been received`
+          : `Votre signalement ${reference} est bien reçu`,
+      );
+    }
   });
 });
