@@ -63,6 +63,7 @@ import {
   type QueueFilters,
   QueuePage,
 } from './views/admin/queue.js';
+import { answerRows } from './views/answers.js';
 
 type Query = Record<string, string | undefined>;
 type Params = Record<string, string>;
@@ -321,6 +322,12 @@ function registerDetail(app: App, core: CoreServices, org: OrgUseCases) {
       <DetailPage
         ctx={reply.ctx()}
         report={report}
+        answers={answerRows(
+          (await getCategory(core, report.categoryId))?.extraQuestions ?? [],
+          report.attributes,
+          'agent',
+          request.locale,
+        )}
         categories={
           report.availableActions.includes('requalify') ? await categoryChoices(core, 'selectable') : []
         }

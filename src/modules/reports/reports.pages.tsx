@@ -14,6 +14,7 @@ import { layerFeatures } from '../../core/areas/areas.store.js';
 import type { AreaGeometry, Position } from '../../core/areas/geojson.js';
 import { DomainError, NotFoundError, ValidationError } from '../../core/http/errors.js';
 import type { App, RouteRegistrar } from '../../core/http/types.js';
+import type { Locale } from '../../core/i18n/i18n.js';
 import type { CoreServices } from '../../core/services.js';
 import type { PageContext } from '../../core/views/context.js';
 import { getCategory, listCategoryTree, type StoredCategory } from './categories.service.js';
@@ -34,6 +35,7 @@ import {
   listPublicReports,
   mapClusters,
   myReports,
+  type PublicReport,
   photoFile,
   type ReportFilters,
   type ReportPhotoUpload,
@@ -41,6 +43,7 @@ import {
   unfollowReport,
 } from './reports.service.js';
 import { findReportIdByIdempotencyKey } from './reports.store.js';
+import { type AnswerRow, answerRows } from './views/answers.js';
 import {
   type AreaOption,
   attributeField,
@@ -675,7 +678,14 @@ function registerPublicReportViews(app: App, core: CoreServices) {
     const { reference } = request.params as { reference: string };
     const report = await getPublicReport(core, reference, request.viewer);
     if (!report) throw new NotFoundError();
-    return reply.page(<ReportPage ctx={reply.ctx()} report={report} reopen={{ message: '' }} />);
+    return reply.page(
+      <ReportPage
+        ctx={reply.ctx()}
+        report={report}
+        answers={await publicAnswers(core, report, request.locale)}
+        reopen={{ message: '' }}
+      />,
+    );
   });
 
   app.get('/compte/signalements', { schema: { hide: true } }, async (request, reply) => {
@@ -687,6 +697,12 @@ function registerPublicReportViews(app: App, core: CoreServices) {
     ]);
     return reply.page(<MyReportsPage ctx={reply.ctx()} mine={mine} followed={followed} />);
   });
+}
+
+/** The answers to the category's questions that the public may read (choices and numbers). */
+async function publicAnswers(core: CoreServices, report: PublicReport, locale: Locale): Promise<AnswerRow[]> {
+  const category = await getCategory(core, report.categoryId);
+  return answerRows(category?.extraQuestions ?? [], report.attributes, 'public', locale);
 }
 
 /** A local path to come back to, never another site. */
@@ -736,9 +752,16 @@ function registerFollowAndFeedback(app: App, core: CoreServices) {
     const here = `/signalements/${encodeURIComponent(report.reference)}`;
     if (!request.viewer) return signInFirst(reply, here);
     const message = oneRaw(readPostedForm(request), 'message').trim();
+    const answers = await publicAnswers(core, report, request.locale);
     const refuse = (key: string) =>
       reply.page(
-        <ReportPage ctx={reply.ctx()} report={report} reopen={{ message }} errors={{ message: key }} />,
+        <ReportPage
+          ctx={reply.ctx()}
+          report={report}
+          answers={answers}
+          reopen={{ message }}
+          errors={{ message: key }}
+        />,
         422,
       );
     if (!message) return refuse('reports.public.reopen.message_required');

@@ -1,7 +1,8 @@
 /**
  * Issue 3's remaining gaps, through the pages as a browser without JavaScript uses them:
- * the public timeline names the service a report was transferred to (never the agent), and
- * the other items' forms (answers, contractor, dates, photo position, queue map).
+ * the public timeline names the service a report was transferred to (never the agent); the
+ * answers to a category's questions (choices and numbers in public, everything for agents);
+ * and the other items' forms (contractor, dates, photo position, queue map).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +11,10 @@ import { systemActor } from '../../../core/audit/audit.js';
 import { addMembership } from '../../../core/org/org.service.js';
 import { seedParisDemo } from '../../../core/seed/paris-demo.js';
 import { signedInBrowser } from '../../backoffice/test/helpers.js';
-import { seedReportCategories } from '../categories.service.js';
+import { saveCategory, seedReportCategories } from '../categories.service.js';
 import { submitReport } from '../reports.service.js';
 import '../reports.tables.js';
-import { mailMark, sentMails } from './r2-fixtures.js';
+import { mailMark, sentMails, viewerOf } from './r2-fixtures.js';
 
 let t: TestApp;
 type Signed = Awaited<ReturnType<typeof signedInBrowser>>;
@@ -128,5 +129,97 @@ describe('the language of an anonymous reporter', () => {
           : `Votre signalement ${reference} est bien reçu`,
       );
     }
+  });
+});
+
+describe('answers to the category’s questions', () => {
+  let categoryId = '';
+  beforeAll(async () => {
+    const admin = await signedInBrowser(t.app, t.core, { isAdmin: true });
+    const saved = await saveCategory(
+      t.core,
+      await viewerOf(t.core, admin.userId),
+      {
+        label: 'Mégots en tas',
+        parentId: '3400',
+        defaultServiceId: null,
+        targetDays: null,
+        active: true,
+        extraQuestions: [
+          {
+            code: 'kind',
+            datatype: 'singlevaluelist',
+            required: false,
+            order: 1,
+            description: 'Comment sont-ils ?',
+            values: [
+              { key: 'pile', name: 'En tas' },
+              { key: 'scattered', name: 'Éparpillés' },
+            ],
+          },
+          { code: 'count', datatype: 'number', required: false, order: 2, description: 'Combien environ ?' },
+          {
+            code: 'where',
+            datatype: 'multivaluelist',
+            required: false,
+            order: 3,
+            description: 'Où ?',
+            values: [
+              { key: 'bench', name: 'Au pied d’un banc' },
+              { key: 'tree', name: 'Au pied d’un arbre' },
+            ],
+          },
+          { code: 'remark', datatype: 'string', required: false, order: 4, description: 'Remarque' },
+          { code: 'details', datatype: 'text', required: false, order: 5, description: 'Détails' },
+        ],
+      },
+      systemActor,
+    );
+    categoryId = saved.id;
+  });
+
+  it('shows choices and numbers in public, never free text; agents see every answer', async () => {
+    const r = await report({
+      categoryId,
+      attributes: {
+        kind: 'pile',
+        count: '120',
+        where: ['bench', 'tree'],
+        remark: 'Appelez Jean Dupont au 0601020304',
+        details: '<script>alert(1)</script> devant chez moi',
+      },
+    });
+    const page = await new Browser(t.app).get(`/signalements/${r.reference}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<h2>Précisions</h2>');
+    expect(page.body).toContain('Comment sont-ils ?');
+    expect(page.body).toContain('En tas');
+    expect(page.body).toContain('Combien environ ?');
+    expect(page.body).toContain('120');
+    expect(page.body).toContain('Au pied d’un banc, Au pied d’un arbre');
+    expect(page.body).not.toContain('Remarque');
+    expect(page.body).not.toContain('Jean Dupont');
+    expect(page.body).not.toContain('0601020304');
+    expect(page.body).not.toContain('alert(1)');
+    // Keys are not what people read.
+    expect(page.body).not.toContain('>pile<');
+
+    const agent = await agent5.browser.get(`/admin/signalements/${r.reference}`);
+    expect(agent.statusCode).toBe(200);
+    expect(agent.body).toContain('Réponses aux questions de la catégorie');
+    expect(agent.body).toContain('En tas');
+    expect(agent.body).toContain('Au pied d’un banc, Au pied d’un arbre');
+    expect(agent.body).toContain('Appelez Jean Dupont au 0601020304');
+    // Preact escapes `<`: the text is shown, never run.
+    expect(agent.body).toContain('&lt;script>alert(1)&lt;/script> devant chez moi');
+    expect(agent.body).not.toContain('<script>alert(1)');
+  });
+
+  it('shows no answers section when nothing was answered', async () => {
+    const r = await report({ categoryId });
+    const page = await new Browser(t.app).get(`/signalements/${r.reference}`);
+    expect(page.body).not.toContain('Précisions');
+    const agent = await agent5.browser.get(`/admin/signalements/${r.reference}`);
+    expect(agent.body).not.toContain('Réponses aux questions de la catégorie');
   });
 });

@@ -18,6 +18,7 @@ import type { PageContext } from '../../../../core/views/context.js';
 import { BackofficePage } from '../../../backoffice/common.js';
 import type { WorkflowAction } from '../../domain/workflow.js';
 import { type AgentReport, type AgentTimelineEvent, NOTE_MAX_LENGTH } from '../../reports.agent.service.js';
+import type { AnswerRow } from '../answers.js';
 import { actionLabel, LateTag, REJECT_REASONS, rejectReasonLabel, StateTag, stateLabel } from './labels.js';
 
 export interface DetailValues {
@@ -302,6 +303,7 @@ function ActionForm({
 export function DetailPage({
   ctx,
   report,
+  answers,
   categories,
   serviceGroups,
   values,
@@ -310,6 +312,8 @@ export function DetailPage({
 }: {
   ctx: PageContext;
   report: AgentReport;
+  /** Every answer to the category's questions, free text included (agents only). */
+  answers: AnswerRow[];
   /** Selectable categories, for requalifying. */
   categories: Choice[];
   serviceGroups: ServiceGroup[];
@@ -381,13 +385,22 @@ export function DetailPage({
               value: report.assignedAgentName ?? t('reports.admin.queue.unassigned'),
             },
             { key: t('reports.admin.detail.followers'), value: String(report.followerCount) },
-            ...Object.entries(report.attributes).map(([code, answer]) => ({
-              key: code,
-              value: Array.isArray(answer) ? answer.join(', ') : String(answer ?? ''),
-            })),
           ]}
         />
       </section>
+
+      {answers.length > 0 && (
+        <section aria-labelledby="report-answers">
+          <h2 id="report-answers">{t('reports.admin.detail.answers')}</h2>
+          <p class="field__hint">{t('reports.admin.detail.answers_hint')}</p>
+          <SummaryList
+            rows={answers.map((row) => ({
+              key: row.question,
+              value: <p class="prose">{row.answer}</p>,
+            }))}
+          />
+        </section>
+      )}
 
       <section aria-labelledby="report-reporter">
         <h2 id="report-reporter">{t('reports.admin.detail.reporter')}</h2>

@@ -10,6 +10,7 @@ import { Breadcrumbs, SummaryList } from '../../../../core/views/components/ui.j
 import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
 import type { PublicReport, PublicReportEvent, PublicReportSummary } from '../../reports.service.js';
+import type { AnswerRow } from '../answers.js';
 import {
   dateTimeText,
   ReportStyles,
@@ -63,11 +64,14 @@ export interface ReopenValues {
 export function ReportPage({
   ctx,
   report,
+  answers = [],
   reopen,
   errors,
 }: {
   ctx: PageContext;
   report: PublicReport;
+  /** Answers to the category's questions the public may read (choices and numbers only). */
+  answers?: AnswerRow[];
   reopen: ReopenValues;
   errors?: FieldErrors;
 }) {
@@ -135,6 +139,12 @@ export function ReportPage({
         <p class="report-page__routing">
           <strong>{t('reports.public.report.routing_label')}</strong> {routingSentence}
         </p>
+      )}
+      {answers.length > 0 && (
+        <>
+          <h2>{t('reports.public.report.answers')}</h2>
+          <SummaryList rows={answers.map((row) => ({ key: row.question, value: row.answer }))} />
+        </>
       )}
       {report.description && (
         <>
