@@ -123,7 +123,7 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-function minimalCore(database: Database, dataDir: string): CoreServices {
+export function minimalCore(database: Database, dataDir: string): CoreServices {
   const permissions = new Permissions();
   return {
     config: loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DEMO: 'false' }),
@@ -186,7 +186,7 @@ async function seedReports(database: Database, count: number): Promise<number> {
   return round((performance.now() - started) / 1000, 1);
 }
 
-async function prepare(database: Database, core: CoreServices, reports: number) {
+export async function prepare(database: Database, core: CoreServices, reports: number) {
   await migrateToLatest(database.db);
   await seedParisDemo(database.db);
   await seedReportCategories(core, ACTOR);

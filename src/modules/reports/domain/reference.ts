@@ -1,7 +1,8 @@
 /**
  * Readable report references: `DMR-2026-000123` = prefix, year, sequence zero-padded to 6 digits
  * (a 7th digit appears past 999,999 rather than wrapping). The sequence restarts each year; the
- * store allocates it (one counter row per year, incremented in the insert's transaction).
+ * store allocates it (one counter row per year, incremented just before the insert's transaction;
+ * a failed insert leaves a gap).
  */
 import { ReportRuleError } from './errors.js';
 
