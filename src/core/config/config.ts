@@ -25,8 +25,11 @@ export interface CityTheme {
   /** Layer id of the areas that name the city's districts (e.g. arrondissements). */
   districtLayer: string;
   contactEmail: string;
-  /** Reports module: photos wait for an agent's review before being public (default true). */
-  reports: { photoReview: boolean };
+  /**
+   * Reports module: photos wait for an agent's review before being public (default true);
+   * the city's contractors, offered when a report is handed to a third party (default none).
+   */
+  reports: { photoReview: boolean; contractors: { id: string; name: string }[] };
 }
 
 export type Environment = 'development' | 'production' | 'test';
@@ -125,6 +128,21 @@ export function loadCity(file: string | undefined): CityTheme {
   if (!Array.isArray(map.center) || map.center.length !== 2 || !map.center.every(Number.isFinite)) {
     fail('"map.center" as [latitude, longitude]');
   }
+  const contractors = data.reports?.contractors ?? [];
+  if (
+    !Array.isArray(contractors) ||
+    !contractors.every(
+      (c) =>
+        typeof c?.id === 'string' &&
+        /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(c.id) &&
+        typeof c.name === 'string' &&
+        c.name.trim() !== '' &&
+        c.name.length <= 200,
+    ) ||
+    new Set(contractors.map((c) => c.id)).size !== contractors.length
+  ) {
+    fail('"reports.contractors" as a list of {"id", "name"} with distinct ids');
+  }
   return {
     name: data.name as string,
     shortName: data.shortName ?? (data.name as string),
@@ -133,7 +151,10 @@ export function loadCity(file: string | undefined): CityTheme {
     map,
     districtLayer: data.districtLayer ?? 'arrondissements',
     contactEmail: data.contactEmail ?? 'contact@example.org',
-    reports: { photoReview: data.reports?.photoReview !== false },
+    reports: {
+      photoReview: data.reports?.photoReview !== false,
+      contractors: contractors.map((c) => ({ id: c.id, name: c.name.trim() })),
+    },
   };
 }
 

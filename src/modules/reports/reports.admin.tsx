@@ -36,6 +36,7 @@ import {
   getReportForAgent,
   NOTE_MAX_LENGTH,
   reviewPhoto,
+  THIRD_PARTY_MAX_LENGTH,
   transferReport,
 } from './reports.agent.service.js';
 import { selectReport } from './reports.store.js';
@@ -283,6 +284,7 @@ function detailValues(body: FormBody): DetailValues {
     reasonCode: field(body, 'reasonCode'),
     duplicateOf: field(body, 'duplicateOf'),
     thirdParty: field(body, 'thirdParty'),
+    thirdPartyOther: field(body, 'thirdPartyOther'),
     requalifyCategoryId: field(body, 'requalifyCategoryId'),
     toServiceId: field(body, 'toServiceId'),
     transferReason: field(body, 'transferReason'),
@@ -299,6 +301,7 @@ const WORKFLOW_FIELDS: Record<string, string> = {
   'reports.workflow.original_required': 'duplicateOf',
   'reports.workflow.duplicate_of_self': 'duplicateOf',
   'reports.workflow.third_party_required': 'thirdParty',
+  'reports.agent.third_party_too_long': 'thirdPartyOther',
   'reports.workflow.requalify_change_required': 'requalifyCategoryId',
 };
 
@@ -331,6 +334,7 @@ function registerDetail(app: App, core: CoreServices, org: OrgUseCases) {
         categories={
           report.availableActions.includes('requalify') ? await categoryChoices(core, 'selectable') : []
         }
+        contractors={core.config.city.reports.contractors}
         serviceGroups={await serviceGroups(org, request.viewer)}
         values={extra.values ?? emptyDetailValues}
         errors={extra.errors}
@@ -381,10 +385,23 @@ function registerDetail(app: App, core: CoreServices, org: OrgUseCases) {
         else input.duplicateOfId = originalId;
         break;
       }
-      case 'transfer_third_party':
-        if (!values.thirdParty.trim()) errors.thirdParty = 'reports.admin.detail.third_party_required';
-        else input.thirdPartyId = values.thirdParty.trim();
+      case 'transfer_third_party': {
+        // One of the city's contractors, or another one typed: never both, never neither.
+        const chosen = values.thirdParty.trim();
+        const typed = values.thirdPartyOther.trim().replace(/\s+/g, ' ');
+        const contractor = core.config.city.reports.contractors.find((c) => c.id === chosen);
+        if (chosen && typed) errors.thirdParty = 'reports.admin.detail.third_party_both';
+        else if (chosen && !contractor) errors.thirdParty = 'reports.admin.detail.third_party_unknown';
+        else if (contractor)
+          Object.assign(input, { thirdPartyId: contractor.id, thirdPartyName: contractor.name });
+        else if (!typed)
+          errors[core.config.city.reports.contractors.length > 0 ? 'thirdParty' : 'thirdPartyOther'] =
+            'reports.admin.detail.third_party_required';
+        else if (typed.length > THIRD_PARTY_MAX_LENGTH)
+          errors.thirdPartyOther = 'reports.agent.third_party_too_long';
+        else Object.assign(input, { thirdPartyId: typed, thirdPartyName: typed });
         break;
+      }
       case 'requalify':
         if (!values.requalifyCategoryId)
           errors.requalifyCategoryId = 'reports.admin.detail.category_required';

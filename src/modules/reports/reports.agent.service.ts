@@ -119,6 +119,8 @@ export interface AgentReport extends AgentReportRow {
   closedAt: Date | null;
   duplicateOf: string | null;
   reasonCode: string | null;
+  /** The contractor of a report handed to a third party; agents only. */
+  thirdParty: { id: string; name: string } | null;
   satisfied: boolean | null;
   targetDays: number | null;
   followerCount: number;
@@ -138,7 +140,10 @@ export interface AgentActionInput {
   reasonCode?: string;
   reasonKind?: RejectionKind;
   duplicateOfId?: string;
+  /** transfer_third_party: the contractor's id (from the city's list) or the name typed. */
   thirdPartyId?: string;
+  /** The contractor's name as agents read it (the id when absent). */
+  thirdPartyName?: string;
   categoryId?: string;
   serviceId?: string;
   afterPhotoId?: string;
@@ -184,7 +189,11 @@ export const AGENT_ERROR_CODES = [
   'reports.agent.rate_not_done',
   'reports.agent.already_rated',
   'reports.agent.reporter_only',
+  'reports.agent.third_party_too_long',
 ] as const;
+
+/** Longest contractor id or name kept (the database checks it too). */
+export const THIRD_PARTY_MAX_LENGTH = 200;
 
 // ---- access -------------------------------------------------------------------------------
 
@@ -317,6 +326,9 @@ export async function getReportForAgent(
     closedAt: r.closed_at ? new Date(r.closed_at) : null,
     duplicateOf: r.duplicate_of,
     reasonCode: r.reason_code,
+    thirdParty: r.third_party_id
+      ? { id: r.third_party_id, name: r.third_party_name ?? r.third_party_id }
+      : null,
     satisfied: r.satisfied,
     targetDays: r.target_days,
     followerCount,
@@ -358,6 +370,7 @@ function workflowReport(r: LockedReport): WorkflowReport {
     scheduledFor: r.scheduled_for ? new Date(r.scheduled_for) : null,
     rejection: r.reason_code ? { reasonCode: r.reason_code, kind: 'no_further_action' } : null,
     duplicateOfId: r.duplicate_of,
+    thirdPartyId: r.third_party_id,
   };
 }
 
@@ -406,6 +419,12 @@ async function transitionInTx(
   const report = await lockOrNotFound(tx, id);
   assertHandles(viewer, report.service_id);
 
+  if (action === 'transfer_third_party') {
+    const tooLong = [input.thirdPartyId, input.thirdPartyName].some(
+      (v) => (v?.trim().length ?? 0) > THIRD_PARTY_MAX_LENGTH,
+    );
+    if (tooLong) throw new ValidationError({ thirdPartyId: 'reports.agent.third_party_too_long' });
+  }
   const transitionInput: TransitionInput = { ...input, actor: userActor(viewer) };
   if (action === 'reject' && input.reasonCode && !input.reasonKind) {
     transitionInput.reasonKind = REJECTION_REASONS.find((r) => r.code === input.reasonCode)?.kind;
@@ -436,6 +455,16 @@ async function transitionInTx(
     reason_code: result.report.rejection?.reasonCode ?? null,
     duplicate_of: result.report.duplicateOfId ?? null,
   };
+  if (action === 'transfer_third_party' && result.report.thirdPartyId) {
+    // Who the report went to, by id and by name: the history and the audit keep both.
+    const name = input.thirdPartyName?.trim() || result.report.thirdPartyId;
+    values.third_party_id = result.report.thirdPartyId;
+    values.third_party_name = name;
+    eventData.thirdPartyName = name;
+  } else if (!result.report.thirdPartyId) {
+    values.third_party_id = null;
+    values.third_party_name = null;
+  }
 
   if (action === 'mark_duplicate') {
     const originalId = result.report.duplicateOfId ?? '';

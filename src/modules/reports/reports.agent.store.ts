@@ -69,6 +69,8 @@ export interface AgentReportDetailRecord extends AgentReportRecord {
   closed_at: Date | null;
   duplicate_of: string | null;
   reason_code: string | null;
+  third_party_id: string | null;
+  third_party_name: string | null;
   satisfied: boolean | null;
   area_ids: string[];
 }
@@ -182,6 +184,8 @@ export async function findReportDetail(db: Db, id: string): Promise<AgentReportD
       'r.closed_at',
       'r.duplicate_of',
       'r.reason_code',
+      'r.third_party_id',
+      'r.third_party_name',
       'r.satisfied',
       'r.area_ids',
     ])
@@ -206,6 +210,7 @@ export async function lockReport(db: Db, id: string) {
       'scheduled_for',
       'duplicate_of',
       'reason_code',
+      'third_party_id',
       'area_ids',
       'assigned_agent_id',
       'satisfied',
@@ -233,6 +238,8 @@ export async function updateReport(
     closed_at: Date | null;
     duplicate_of: string | null;
     reason_code: string | null;
+    third_party_id: string | null;
+    third_party_name: string | null;
     assigned_agent_id: string | null;
     satisfied: boolean | null;
     routing: string;

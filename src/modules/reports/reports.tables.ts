@@ -54,6 +54,9 @@ export interface ReportReportTable {
   closed_at: Date | null;
   duplicate_of: string | null;
   reason_code: string | null;
+  /** The contractor of a report handed to a third party (id from the city's list, or a typed name). */
+  third_party_id: ColumnType<string | null, string | null | undefined, string | null>;
+  third_party_name: ColumnType<string | null, string | null | undefined, string | null>;
   satisfied: boolean | null;
   api_key_id: string | null;
   idempotency_key: string | null;

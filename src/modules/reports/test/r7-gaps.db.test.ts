@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
 import { systemActor } from '../../../core/audit/audit.js';
+import { ValidationError } from '../../../core/http/errors.js';
 import { seedParisDemo } from '../../../core/seed/paris-demo.js';
 import type { CoreServices } from '../../../core/services.js';
 import { seedReportCategories } from '../categories.service.js';
-import { actOnReport } from '../reports.agent.service.js';
-import { type SubmitReportInput, submitReport } from '../reports.service.js';
+import { actOnReport, getReportForAgent } from '../reports.agent.service.js';
+import { getPublicReport, type SubmitReportInput, submitReport } from '../reports.service.js';
 import { createUser, mailMark, sentMails, viewerOf } from './r2-fixtures.js';
 
 let t: TestApp;
@@ -113,5 +114,106 @@ describe('the language of mail to the reporter', () => {
     const [ack] = sentMails(core, mark);
     expect(ack?.to).toBe('compte@example.test');
     expect(ack?.subject).toBe(`Votre signalement ${created.reference} est bien reçu`);
+  });
+});
+
+describe('the contractor of a report handed to a third party', () => {
+  async function row(id: string) {
+    return core.db
+      .selectFrom('report_report')
+      .select(['state', 'third_party_id', 'third_party_name'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+  }
+
+  it('is stored on the report, in the history and the audit, shown to agents and never in public', async () => {
+    const agent = await viewerOf(core, agent5);
+    const created = await submitReport(core, input({ email: 'x@example.test' }), systemActor);
+    await actOnReport(
+      core,
+      agent,
+      created.id,
+      'transfer_third_party',
+      { thirdPartyId: 'LUMIVILLE', thirdPartyName: 'Lumiville (éclairage public)' },
+      { userId: agent5, label: 'Agent Cinq' },
+    );
+    expect(await row(created.id)).toEqual({
+      state: 'transferred_third_party',
+      third_party_id: 'LUMIVILLE',
+      third_party_name: 'Lumiville (éclairage public)',
+    });
+    const seen = await getReportForAgent(core, agent, created.id);
+    expect(seen?.thirdParty).toEqual({ id: 'LUMIVILLE', name: 'Lumiville (éclairage public)' });
+    const hop = seen?.timeline.find((e) => e.kind === 'status_changed');
+    expect(hop?.data).toMatchObject({
+      action: 'transfer_third_party',
+      thirdPartyId: 'LUMIVILLE',
+      thirdPartyName: 'Lumiville (éclairage public)',
+    });
+    const audit = await core.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('object_id', '=', created.id)
+      .where('action', '=', 'reports.workflow.transfer_third_party')
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(audit.details)).toContain('LUMIVILLE');
+
+    const published = await getPublicReport(core, created.reference, null);
+    expect(published?.state).toBe('transferred_third_party');
+    expect(JSON.stringify(published)).not.toContain('LUMIVILLE');
+    expect(JSON.stringify(published)).not.toContain('Lumiville');
+
+    // Scheduled by the service afterwards: still the same contractor.
+    await actOnReport(core, agent, created.id, 'schedule', { scheduledFor: new Date() }, systemActor);
+    expect((await row(created.id)).third_party_id).toBe('LUMIVILLE');
+    // Requalified: the report starts over, without a contractor.
+    await actOnReport(core, agent, created.id, 'requalify', { categoryId: MEGOTS }, systemActor);
+    expect(await row(created.id)).toMatchObject({
+      state: 'new',
+      third_party_id: null,
+      third_party_name: null,
+    });
+  });
+
+  it('a typed contractor is its own id; none, or one too long, changes nothing', async () => {
+    const agent = await viewerOf(core, agent5);
+    const created = await submitReport(core, input({}), systemActor);
+    for (const bad of [{}, { thirdPartyId: '   ' }, { thirdPartyId: 'x'.repeat(201) }]) {
+      const error = await actOnReport(
+        core,
+        agent,
+        created.id,
+        'transfer_third_party',
+        bad,
+        systemActor,
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(await row(created.id)).toEqual({ state: 'new', third_party_id: null, third_party_name: null });
+    }
+    const tooLong = await actOnReport(
+      core,
+      agent,
+      created.id,
+      'transfer_third_party',
+      {
+        thirdPartyId: 'x'.repeat(201),
+      },
+      systemActor,
+    ).catch((e: unknown) => e);
+    expect(tooLong).toBeInstanceOf(ValidationError);
+
+    await actOnReport(
+      core,
+      agent,
+      created.id,
+      'transfer_third_party',
+      { thirdPartyId: 'Serrurerie Martin', thirdPartyName: 'Serrurerie Martin' },
+      systemActor,
+    );
+    expect(await row(created.id)).toEqual({
+      state: 'transferred_third_party',
+      third_party_id: 'Serrurerie Martin',
+      third_party_name: 'Serrurerie Martin',
+    });
   });
 });

@@ -223,3 +223,87 @@ describe('answers to the category’s questions', () => {
     expect(agent.body).not.toContain('Réponses aux questions de la catégorie');
   });
 });
+
+describe('handing a report to a contractor, without JavaScript', () => {
+  async function contractorOf(reference: string) {
+    return t.core.db
+      .selectFrom('report_report')
+      .select(['state', 'third_party_id', 'third_party_name'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+  }
+  const act = (reference: string, fields: Record<string, string>) =>
+    agent5.browser.post(
+      `/admin/signalements/${reference}/action`,
+      { action: 'transfer_third_party', ...fields },
+      { csrfFrom: `/admin/signalements/${reference}` },
+    );
+
+  it('offers the city’s contractors and shows the one chosen to agents, with its id in the history', async () => {
+    const r = await report();
+    const form = await agent5.browser.get(`/admin/signalements/${r.reference}`);
+    expect(form.body).toContain('<legend class="fieldset__legend">Prestataire qui interviendra</legend>');
+    expect(form.body).toContain('<option value="LUMIVILLE">Lumiville (éclairage public)</option>');
+    expect(form.body).toContain('name="thirdPartyOther"');
+
+    const done = await act(r.reference, { thirdParty: 'LUMIVILLE', thirdPartyOther: '' });
+    expect(done.statusCode).toBe(303);
+    expect(await contractorOf(r.reference)).toEqual({
+      state: 'transferred_third_party',
+      third_party_id: 'LUMIVILLE',
+      third_party_name: 'Lumiville (éclairage public)',
+    });
+    const detail = await agent5.browser.get(`/admin/signalements/${r.reference}`);
+    expect(detail.body).toContain('Lumiville (éclairage public) (identifiant : LUMIVILLE)');
+    expect(detail.body).toContain('Prestataire : Lumiville (éclairage public) (identifiant : LUMIVILLE)');
+
+    const page = await new Browser(t.app).get(`/signalements/${r.reference}`);
+    expect(page.body).toContain('Confié à un prestataire');
+    expect(page.body).not.toContain('Lumiville');
+    expect(page.body).not.toContain('LUMIVILLE');
+  });
+
+  it('takes a contractor typed by hand, shown as text', async () => {
+    const r = await report();
+    const typed = 'Serrurerie <script>alert(1)</script>   Martin';
+    expect((await act(r.reference, { thirdParty: '', thirdPartyOther: typed })).statusCode).toBe(303);
+    expect(await contractorOf(r.reference)).toMatchObject({
+      third_party_id: 'Serrurerie <script>alert(1)</script> Martin',
+      third_party_name: 'Serrurerie <script>alert(1)</script> Martin',
+    });
+    const detail = await agent5.browser.get(`/admin/signalements/${r.reference}`);
+    expect(detail.body).toContain('Serrurerie &lt;script>alert(1)&lt;/script> Martin');
+    expect(detail.body).not.toContain('<script>alert(1)');
+  });
+
+  it('refuses none, both, an unknown one or a huge one: 422, the form again with what was typed, nothing changed', async () => {
+    const r = await report();
+    const cases: [Record<string, string>, string, string][] = [
+      [{ thirdParty: '', thirdPartyOther: '  ' }, 'thirdParty', 'Indiquez le prestataire.'],
+      [
+        { thirdParty: 'LUMIVILLE', thirdPartyOther: 'Autre SARL' },
+        'thirdParty',
+        'Choisissez un prestataire dans la liste ou saisissez-en un autre, pas les deux.',
+      ],
+      [
+        { thirdParty: 'INCONNU', thirdPartyOther: '' },
+        'thirdParty',
+        'Ce prestataire n’est pas dans la liste',
+      ],
+      [{ thirdParty: '', thirdPartyOther: 'x'.repeat(5000) }, 'thirdPartyOther', 'trop long'],
+    ];
+    for (const [fields, field, message] of cases) {
+      const refused = await act(r.reference, fields);
+      expect(refused.statusCode, JSON.stringify(fields).slice(0, 80)).toBe(422);
+      expect(refused.body).toContain(`href="#field-${field}"`);
+      expect(refused.body).toContain(message);
+      if (fields.thirdPartyOther?.trim() === 'Autre SARL')
+        expect(refused.body).toContain('value="Autre SARL"');
+      expect(await contractorOf(r.reference)).toEqual({
+        state: 'new',
+        third_party_id: null,
+        third_party_name: null,
+      });
+    }
+  });
+});

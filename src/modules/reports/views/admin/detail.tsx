@@ -17,7 +17,12 @@ import { Breadcrumbs, Details, SummaryList, Tag } from '../../../../core/views/c
 import type { PageContext } from '../../../../core/views/context.js';
 import { BackofficePage } from '../../../backoffice/common.js';
 import type { WorkflowAction } from '../../domain/workflow.js';
-import { type AgentReport, type AgentTimelineEvent, NOTE_MAX_LENGTH } from '../../reports.agent.service.js';
+import {
+  type AgentReport,
+  type AgentTimelineEvent,
+  NOTE_MAX_LENGTH,
+  THIRD_PARTY_MAX_LENGTH,
+} from '../../reports.agent.service.js';
 import type { AnswerRow } from '../answers.js';
 import { actionLabel, LateTag, REJECT_REASONS, rejectReasonLabel, StateTag, stateLabel } from './labels.js';
 
@@ -25,7 +30,10 @@ export interface DetailValues {
   scheduledFor: string;
   reasonCode: string;
   duplicateOf: string;
+  /** A contractor of the city's list (its id)… */
   thirdParty: string;
+  /** …or another one, typed. */
+  thirdPartyOther: string;
   requalifyCategoryId: string;
   toServiceId: string;
   transferReason: string;
@@ -39,6 +47,7 @@ export const emptyDetailValues: DetailValues = {
   reasonCode: '',
   duplicateOf: '',
   thirdParty: '',
+  thirdPartyOther: '',
   requalifyCategoryId: '',
   toServiceId: '',
   transferReason: '',
@@ -46,6 +55,18 @@ export const emptyDetailValues: DetailValues = {
   noteText: '',
   noteVisibility: 'internal',
 };
+
+export interface Contractor {
+  id: string;
+  name: string;
+}
+
+/** "Lumiville (éclairage public) (identifiant : LUMIVILLE)"; a typed name is its own id. */
+function contractorText(ctx: PageContext, contractor: { id: string; name: string }): string {
+  return contractor.name === contractor.id
+    ? contractor.name
+    : ctx.t('reports.admin.detail.third_party_value', { name: contractor.name, id: contractor.id });
+}
 
 export interface ServiceGroup {
   directorate: string;
@@ -121,6 +142,7 @@ function TimelineItem({ ctx, event }: { ctx: PageContext; event: AgentTimelineEv
   const { t } = ctx;
   const body = eventText(ctx, event);
   const reasonCode = text(event.data.reasonCode);
+  const thirdPartyId = text(event.data.thirdPartyId);
   const content = (
     <>
       <p>
@@ -130,6 +152,16 @@ function TimelineItem({ ctx, event }: { ctx: PageContext; event: AgentTimelineEv
         {event.actorName && <span class="muted"> · {event.actorName}</span>}
       </p>
       {reasonCode && <p>{t('reports.admin.detail.reason', { reason: rejectReasonLabel(t, reasonCode) })}</p>}
+      {thirdPartyId && (
+        <p>
+          {t('reports.admin.event.third_party', {
+            contractor: contractorText(ctx, {
+              id: thirdPartyId,
+              name: text(event.data.thirdPartyName) || thirdPartyId,
+            }),
+          })}
+        </p>
+      )}
       {body && <p class="prose">{body}</p>}
     </>
   );
@@ -206,6 +238,7 @@ function ActionForm({
   report,
   action,
   categories,
+  contractors,
   values,
   errors,
   open,
@@ -214,6 +247,7 @@ function ActionForm({
   report: AgentReport;
   action: WorkflowAction;
   categories: Choice[];
+  contractors: Contractor[];
   values: DetailValues;
   errors?: FieldErrors;
   open: boolean;
@@ -259,18 +293,44 @@ function ActionForm({
             width="medium"
           />
         )}
-        {action === 'transfer_third_party' && (
-          <Field
-            ctx={ctx}
-            name="thirdParty"
-            label={t('reports.admin.detail.third_party')}
-            hint={t('reports.admin.detail.third_party_hint')}
-            value={values.thirdParty}
-            errors={errors}
-            required
-            width="medium"
-          />
-        )}
+        {action === 'transfer_third_party' &&
+          (contractors.length > 0 ? (
+            <fieldset class="fieldset">
+              <legend class="fieldset__legend">{t('reports.admin.detail.third_party_legend')}</legend>
+              <Select
+                ctx={ctx}
+                name="thirdParty"
+                label={t('reports.admin.detail.third_party_list')}
+                placeholder={t('reports.admin.detail.third_party_choose')}
+                options={contractors.map((c) => ({ value: c.id, label: c.name }))}
+                value={values.thirdParty}
+                errors={errors}
+                required
+              />
+              <Field
+                ctx={ctx}
+                name="thirdPartyOther"
+                label={t('reports.admin.detail.third_party_other')}
+                hint={t('reports.admin.detail.third_party_other_hint')}
+                value={values.thirdPartyOther}
+                errors={errors}
+                maxLength={THIRD_PARTY_MAX_LENGTH}
+                width="medium"
+              />
+            </fieldset>
+          ) : (
+            <Field
+              ctx={ctx}
+              name="thirdPartyOther"
+              label={t('reports.admin.detail.third_party')}
+              hint={t('reports.admin.detail.third_party_hint')}
+              value={values.thirdPartyOther}
+              errors={errors}
+              maxLength={THIRD_PARTY_MAX_LENGTH}
+              required
+              width="medium"
+            />
+          ))}
         {action === 'requalify' && (
           <Select
             ctx={ctx}
@@ -305,6 +365,7 @@ export function DetailPage({
   report,
   answers,
   categories,
+  contractors,
   serviceGroups,
   values,
   errors,
@@ -316,6 +377,8 @@ export function DetailPage({
   answers: AnswerRow[];
   /** Selectable categories, for requalifying. */
   categories: Choice[];
+  /** The city's contractors, for "transferred to a third party". */
+  contractors: Contractor[];
   serviceGroups: ServiceGroup[];
   values: DetailValues;
   errors?: FieldErrors;
@@ -369,6 +432,14 @@ export function DetailPage({
                   {
                     key: t('reports.admin.detail.scheduled_for'),
                     value: formatDate(ctx.locale, report.scheduledFor),
+                  },
+                ]
+              : []),
+            ...(report.thirdParty
+              ? [
+                  {
+                    key: t('reports.admin.detail.third_party'),
+                    value: contractorText(ctx, report.thirdParty),
                   },
                 ]
               : []),
@@ -493,6 +564,7 @@ export function DetailPage({
               report={report}
               action={action}
               categories={categories}
+              contractors={contractors}
               values={values}
               errors={errors}
               open={openForm === action}
