@@ -65,6 +65,7 @@ import {
   QueuePage,
 } from './views/admin/queue.js';
 import { answerRows } from './views/answers.js';
+import { dayAt, parseDayText } from './views/dates.js';
 
 type Query = Record<string, string | undefined>;
 type Params = Record<string, string>;
@@ -128,11 +129,10 @@ async function categoryChoices(core: CoreServices, filter: 'selectable' | 'paren
     .map((c) => ({ value: c.id, label: c.pathLabel }));
 }
 
-/** A date typed as YYYY-MM-DD, at noon so that no time zone moves it to another day. */
+/** A date typed jj/mm/aaaa (or ISO), at noon so that no time zone moves it to another day. */
 function parseDay(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const date = new Date(`${value}T12:00:00Z`);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const day = parseDayText(value);
+  return day ? dayAt(day, 12) : null;
 }
 
 /** A refused use case: its field errors, or a rule of the domain shown on `fallbackField`. */

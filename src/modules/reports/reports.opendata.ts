@@ -32,6 +32,7 @@ import {
   reportStats,
   type StatsFilter,
 } from './stats.js';
+import { dayAt, parseDayText } from './views/dates.js';
 import { type StatsFilterValues, StatsPage, stateLabel } from './views/stats/stats-page.js';
 
 export const EXPORT_CHUNK_SIZE = 5_000;
@@ -112,15 +113,12 @@ async function* geoJsonChunks(core: CoreServices, chunkSize: number): AsyncGener
   yield ']}';
 }
 
-/** `YYYY-MM-DD` → midnight UTC of that day; anything else → undefined (and an error). */
+/** jj/mm/aaaa (or ISO) → midnight UTC of that day; anything else → undefined (and an error). */
 function parseDay(text: string | undefined): { date?: Date; bad: boolean } {
   const value = (text ?? '').trim();
   if (value === '') return { bad: false };
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return { bad: true };
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return { bad: true };
-  return { date, bad: false };
+  const day = parseDayText(value);
+  return day ? { date: dayAt(day), bad: false } : { bad: true };
 }
 
 const DAY_MS = 86_400_000;

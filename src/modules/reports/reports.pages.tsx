@@ -44,6 +44,7 @@ import {
 } from './reports.service.js';
 import { findReportIdByIdempotencyKey } from './reports.store.js';
 import { type AnswerRow, answerRows } from './views/answers.js';
+import { dayAt, parseDayText } from './views/dates.js';
 import {
   type AreaOption,
   attributeField,
@@ -571,12 +572,13 @@ async function filterOptions(core: CoreServices, ctx: PageContext) {
   };
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A day typed jj/mm/aaaa (or ISO): its first millisecond, or its last one for "to". */
 function parseDay(text: string, endOfDay: boolean): Date | null {
-  if (!DATE.test(text)) return null;
-  const date = new Date(`${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`);
-  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text ? null : date;
+  const day = parseDayText(text);
+  if (!day) return null;
+  return new Date(dayAt(day).getTime() + (endOfDay ? DAY_MS - 1 : 0));
 }
 
 /** The filters of the list, the map and the clusters API, from their query string. */
@@ -610,6 +612,10 @@ export function parseListFilters(query: Query): {
     const to = parseDay(values.to, true);
     if (to) filters.to = to;
     else errors.to = 'reports.public.filters.bad_date';
+  }
+  if (filters.from && filters.to && filters.from > filters.to) {
+    errors.to = 'reports.public.filters.date_order';
+    delete filters.to;
   }
   return { values, filters, errors };
 }

@@ -307,3 +307,113 @@ describe('handing a report to a contractor, without JavaScript', () => {
     }
   });
 });
+
+describe('date fields: day first, whatever the browser’s language', () => {
+  const scheduledOf = async (reference: string) =>
+    await t.core.db
+      .selectFrom('report_report')
+      .select(['state', 'scheduled_for'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+
+  it('are text fields with a visible jj/mm/aaaa hint, on a page that says its language', async () => {
+    const fr = await new Browser(t.app).get('/signalements');
+    expect(fr.body).toContain('<html lang="fr">');
+    expect(fr.body).toContain('Au format jj/mm/aaaa, par exemple 14/07/2026.');
+    expect(fr.body).toMatch(/id="field-from"[^>]*type="text"/);
+    expect(fr.body).not.toContain('type="date"');
+    const en = await browserIn('en').get('/signalements');
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('As dd/mm/yyyy (day first), for example 14/07/2026.');
+    for (const url of ['/admin/signalements', `/admin/signalements/${(await report()).reference}`]) {
+      const page = await agent5.browser.get(url);
+      expect(page.body, url).toContain('Au format jj/mm/aaaa');
+      expect(page.body, url).not.toContain('type="date"');
+    }
+    const stats = await new Browser(t.app).get('/statistiques/signalements');
+    expect(stats.body).toContain('Au format jj/mm/aaaa');
+    expect(stats.body).not.toContain('type="date"');
+  });
+
+  it('filter the list the same typed jj/mm/aaaa or ISO, and refuse month first with a linked error', async () => {
+    const r = await report();
+    const today = new Date();
+    const dd = String(today.getUTCDate()).padStart(2, '0');
+    const mm = String(today.getUTCMonth() + 1).padStart(2, '0');
+    const yyyy = today.getUTCFullYear();
+    const french = await new Browser(t.app).get(
+      `/signalements?from=${dd}/${mm}/${yyyy}&to=${dd}/${mm}/${yyyy}`,
+    );
+    const iso = await new Browser(t.app).get(`/signalements?from=${yyyy}-${mm}-${dd}&to=${yyyy}-${mm}-${dd}`);
+    expect(french.statusCode).toBe(200);
+    expect(french.body).toContain(r.reference);
+    expect(iso.body).toContain(r.reference);
+    // What was typed comes back as typed.
+    expect(french.body).toContain(`value="${dd}/${mm}/${yyyy}"`);
+    const before = await new Browser(t.app).get(`/signalements?to=01/01/${yyyy - 1}`);
+    expect(before.body).not.toContain(r.reference);
+
+    const wrong = await new Browser(t.app).get('/signalements?from=12/31/2026&to=%3Cscript%3E');
+    expect(wrong.body).toContain('href="#field-from"');
+    expect(wrong.body).toContain('href="#field-to"');
+    expect(wrong.body).toContain('Saisissez une date au format jj/mm/aaaa, par exemple 31/03/2026.');
+    expect(wrong.body).toContain('value="12/31/2026"');
+    expect(wrong.body).not.toContain('<script>');
+    const reversed = await new Browser(t.app).get('/signalements?from=02/03/2026&to=01/03/2026');
+    expect(reversed.body).toContain('La date de fin doit être après la date de début.');
+
+    // The map's clusters read the same filters.
+    const counted = async (query: string) => {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/signalements/clusters?minLat=48.8&minLon=2.2&maxLat=48.9&maxLon=2.5&zoom=12&${query}`,
+      });
+      expect(response.statusCode).toBe(200);
+      return (response.json() as { clusters: { count: number }[] }).clusters.reduce((n, c) => n + c.count, 0);
+    };
+    expect(await counted(`from=${dd}/${mm}/${yyyy}`)).toBeGreaterThan(0);
+    expect(await counted(`from=${dd}/${mm}/${yyyy}`)).toBe(await counted(`from=${yyyy}-${mm}-${dd}`));
+    expect(await counted(`to=01/01/${yyyy - 1}`)).toBe(0);
+  });
+
+  it('schedule a report typed jj/mm/aaaa or ISO; a month-first or impossible date is refused and changes nothing', async () => {
+    const post = (reference: string, scheduledFor: string) =>
+      agent5.browser.post(
+        `/admin/signalements/${reference}/action`,
+        { action: 'schedule', scheduledFor },
+        { csrfFrom: `/admin/signalements/${reference}` },
+      );
+    const a = await report();
+    expect((await post(a.reference, '14/07/2027')).statusCode).toBe(303);
+    expect((await scheduledOf(a.reference)).scheduled_for?.toISOString()).toBe('2027-07-14T12:00:00.000Z');
+    const b = await report();
+    expect((await post(b.reference, '2027-07-14')).statusCode).toBe(303);
+    expect((await scheduledOf(b.reference)).scheduled_for?.toISOString()).toBe('2027-07-14T12:00:00.000Z');
+
+    const c = await report();
+    for (const bad of ['07/14/2027', '31/02/2027', '', 'demain']) {
+      const refused = await post(c.reference, bad);
+      expect(refused.statusCode, bad).toBe(422);
+      expect(refused.body).toContain('href="#field-scheduledFor"');
+      expect(refused.body).toContain('Indiquez une date au format jj/mm/aaaa, par exemple 14/07/2026.');
+      if (bad) expect(refused.body).toContain(`value="${bad}"`);
+      expect(await scheduledOf(c.reference)).toEqual({ state: 'new', scheduled_for: null });
+    }
+
+    const bulk = await agent5.browser.post(
+      '/admin/signalements/lot',
+      { ids: [c.id], bulkAction: 'schedule', bulkDate: '1/8/2027', retour: '' },
+      { csrfFrom: '/admin/signalements' },
+    );
+    expect(bulk.statusCode).toBe(200);
+    expect((await scheduledOf(c.reference)).scheduled_for?.toISOString()).toBe('2027-08-01T12:00:00.000Z');
+  });
+
+  it('filter the statistics typed jj/mm/aaaa', async () => {
+    const good = await new Browser(t.app).get('/statistiques/signalements?du=01/01/2026&au=31/12/2026');
+    expect(good.statusCode).toBe(200);
+    expect(good.body).not.toContain('error-summary');
+    const bad = await new Browser(t.app).get('/statistiques/signalements?du=13/13/2026');
+    expect(bad.body).toContain('href="#field-du"');
+  });
+});

@@ -4,7 +4,6 @@ import {
   Button,
   type Choice,
   CsrfField,
-  DateInput,
   ErrorSummary,
   Field,
   type FieldErrors,
@@ -24,6 +23,7 @@ import {
   THIRD_PARTY_MAX_LENGTH,
 } from '../../reports.agent.service.js';
 import type { AnswerRow } from '../answers.js';
+import { DayField } from '../dates.js';
 import { actionLabel, LateTag, REJECT_REASONS, rejectReasonLabel, StateTag, stateLabel } from './labels.js';
 
 export interface DetailValues {
@@ -260,7 +260,7 @@ function ActionForm({
       <Form ctx={ctx} action={url} enctype={multipart ? 'multipart/form-data' : undefined}>
         <input type="hidden" name="action" value={action} />
         {action === 'schedule' && (
-          <DateInput
+          <DayField
             ctx={ctx}
             name="scheduledFor"
             label={t('reports.admin.detail.scheduled_for')}

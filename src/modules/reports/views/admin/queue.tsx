@@ -3,7 +3,6 @@ import {
   Button,
   type Choice,
   CsrfField,
-  DateInput,
   ErrorSummary,
   type FieldErrors,
   Select,
@@ -13,6 +12,7 @@ import type { PageContext } from '../../../../core/views/context.js';
 import { BackofficePage } from '../../../backoffice/common.js';
 import type { WorkflowAction } from '../../domain/workflow.js';
 import type { AgentReportRow, BacklogRow } from '../../reports.agent.service.js';
+import { DayField } from '../dates.js';
 import {
   actionLabel,
   ageInDays,
@@ -294,7 +294,7 @@ export function QueuePage({
                 value={bulk.bulkReason}
                 errors={errors}
               />
-              <DateInput
+              <DayField
                 ctx={ctx}
                 name="bulkDate"
                 label={t('reports.admin.bulk.date')}

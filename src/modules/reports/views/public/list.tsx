@@ -1,16 +1,11 @@
-import {
-  Button,
-  DateInput,
-  ErrorSummary,
-  type FieldErrors,
-  Select,
-} from '../../../../core/views/components/form.js';
+import { Button, ErrorSummary, type FieldErrors, Select } from '../../../../core/views/components/form.js';
 import { MapView } from '../../../../core/views/components/map.js';
 import { Breadcrumbs, Pagination } from '../../../../core/views/components/ui.js';
 import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
 import { PUBLIC_STATES } from '../../domain/workflow.js';
 import type { PublicReportSummary } from '../../reports.service.js';
+import { DayField } from '../dates.js';
 import { ReportStyles, ReportsLinks, ReportsTable, stateLabel } from './common.js';
 import type { AreaOption } from './form.js';
 
@@ -78,14 +73,14 @@ function FiltersForm({
         placeholder={t('reports.public.filters.all')}
         value={values.arrondissement}
       />
-      <DateInput
+      <DayField
         ctx={ctx}
         name="from"
         label={t('reports.public.filters.from')}
         value={values.from}
         errors={errors}
       />
-      <DateInput
+      <DayField
         ctx={ctx}
         name="to"
         label={t('reports.public.filters.to')}

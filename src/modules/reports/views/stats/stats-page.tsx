@@ -1,9 +1,10 @@
 import { formatDate, formatNumber, type Locale } from '../../../../core/i18n/i18n.js';
-import { Button, DateInput, ErrorSummary, type FieldErrors } from '../../../../core/views/components/form.js';
+import { Button, ErrorSummary, type FieldErrors } from '../../../../core/views/components/form.js';
 import { Breadcrumbs, Table } from '../../../../core/views/components/ui.js';
 import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
 import type { CountRow, ReportStats } from '../../stats.js';
+import { DayField } from '../dates.js';
 
 export interface StatsFilterValues {
   from: string;
@@ -179,14 +180,14 @@ export function StatsPage({
       <form method="get" action="/statistiques/signalements" class="form" noValidate>
         <fieldset class="fieldset">
           <legend class="fieldset__legend">{t('reports.stats.filter_legend')}</legend>
-          <DateInput
+          <DayField
             ctx={ctx}
             name="du"
             label={t('reports.stats.filter_from')}
             value={values.from}
             errors={errors}
           />
-          <DateInput
+          <DayField
             ctx={ctx}
             name="au"
             label={t('reports.stats.filter_to')}
