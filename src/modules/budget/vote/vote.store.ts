@@ -1,0 +1,518 @@
+/**
+ * SQL of the vote: voters, ballots and their lines, the participation register, results.
+ * Ballots are addressed by their keyed pseudonym only (keys.ts); nothing here takes a user id
+ * next to a ballot.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../../core/db/database.js';
+import type { BallotState, Declaration, ParticipationState, VoteChannel } from './vote.tables.js';
+import './vote.tables.js';
+import '../budget.tables.js';
+
+export interface VoterRow {
+  person_key: string;
+  account_key: string | null;
+  channel: VoteChannel;
+}
+
+export async function findVoterByAccount(
+  db: Db,
+  campaignId: string,
+  accountKey: string,
+  options: { lock?: boolean } = {},
+): Promise<VoterRow | undefined> {
+  let query = db
+    .selectFrom('budget_voter')
+    .select(['person_key', 'account_key', 'channel'])
+    .where('campaign_id', '=', campaignId)
+    .where('account_key', '=', accountKey);
+  if (options.lock) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function findVoterByPerson(
+  db: Db,
+  campaignId: string,
+  personKey: string,
+): Promise<VoterRow | undefined> {
+  return db
+    .selectFrom('budget_voter')
+    .select(['person_key', 'account_key', 'channel'])
+    .where('campaign_id', '=', campaignId)
+    .where('person_key', '=', personKey)
+    .executeTakeFirst();
+}
+
+/** false when the person or the account already has a voter row (either unique key). */
+export async function insertVoter(
+  db: Db,
+  row: { campaignId: string; personKey: string; accountKey: string | null; channel: VoteChannel },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('budget_voter')
+    .values({
+      campaign_id: row.campaignId,
+      person_key: row.personKey,
+      account_key: row.accountKey,
+      channel: row.channel,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning('person_key')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export interface BallotRow {
+  ballot_key: string;
+  channel: VoteChannel;
+  arrondissement_envelope_id: string | null;
+  state: BallotState;
+  revision: number;
+}
+
+export async function insertBallot(
+  db: Db,
+  row: {
+    ballotKey: string;
+    campaignId: string;
+    channel: VoteChannel;
+    arrondissementEnvelopeId?: string | null;
+    state?: BallotState;
+  },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('budget_ballot')
+    .values({
+      ballot_key: row.ballotKey,
+      campaign_id: row.campaignId,
+      channel: row.channel,
+      arrondissement_envelope_id: row.arrondissementEnvelopeId ?? null,
+      state: row.state ?? 'draft',
+    })
+    .onConflict((oc) => oc.column('ballot_key').doNothing())
+    .returning('ballot_key')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findBallot(db: Db, ballotKey: string): Promise<BallotRow | undefined> {
+  return db
+    .selectFrom('budget_ballot')
+    .select(['ballot_key', 'channel', 'arrondissement_envelope_id', 'state', 'revision'])
+    .where('ballot_key', '=', ballotKey)
+    .executeTakeFirst();
+}
+
+/**
+ * Takes the ballot's row lock and moves it to its next revision, only if it is still at
+ * `expectedRevision` (when given): of two submissions made from the same page, the second
+ * waits for the first, then finds the revision moved and gets nothing back.
+ */
+export async function advanceBallot(
+  db: Db,
+  ballotKey: string,
+  change: { state: BallotState; expectedRevision?: number; arrondissementEnvelopeId?: string },
+): Promise<BallotRow | undefined> {
+  let query = db
+    .updateTable('budget_ballot')
+    .set((eb) => ({
+      revision: eb('revision', '+', 1),
+      state: change.state,
+      ...(change.arrondissementEnvelopeId
+        ? { arrondissement_envelope_id: change.arrondissementEnvelopeId }
+        : {}),
+    }))
+    .where('ballot_key', '=', ballotKey);
+  if (change.expectedRevision !== undefined) query = query.where('revision', '=', change.expectedRevision);
+  return query
+    .returning(['ballot_key', 'channel', 'arrondissement_envelope_id', 'state', 'revision'])
+    .executeTakeFirst();
+}
+
+export interface LineInput {
+  projectId: string;
+  grade: number | null;
+}
+
+/** The basket of one envelope, replaced whole (in the caller's transaction, under the ballot's lock). */
+export async function replaceEnvelopeLines(
+  db: Db,
+  ballot: { ballotKey: string; campaignId: string; envelopeId: string },
+  lines: readonly LineInput[],
+): Promise<void> {
+  await db
+    .deleteFrom('budget_ballot_line')
+    .where('ballot_key', '=', ballot.ballotKey)
+    .where('envelope_id', '=', ballot.envelopeId)
+    .execute();
+  if (lines.length === 0) return;
+  await db
+    .insertInto('budget_ballot_line')
+    .values(
+      lines.map((line) => ({
+        ballot_key: ballot.ballotKey,
+        campaign_id: ballot.campaignId,
+        envelope_id: ballot.envelopeId,
+        project_id: line.projectId,
+        grade: line.grade,
+      })),
+    )
+    .execute();
+}
+
+export interface StoredLine {
+  envelope_id: string;
+  project_id: string;
+  grade: number | null;
+}
+
+export async function ballotLines(db: Db, ballotKey: string): Promise<StoredLine[]> {
+  return db
+    .selectFrom('budget_ballot_line')
+    .select(['envelope_id', 'project_id', 'grade'])
+    .where('ballot_key', '=', ballotKey)
+    .execute();
+}
+
+// ——— The register of who took part ———
+
+export interface ParticipationRow {
+  campaign_id: string;
+  user_id: string;
+  declaration: Declaration;
+  state: ParticipationState;
+  confirmed_at: Date | null;
+  reminded_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export async function insertParticipation(
+  db: Db,
+  row: { campaignId: string; userId: string; declaration: Declaration },
+): Promise<void> {
+  await db
+    .insertInto('budget_participation')
+    .values({ campaign_id: row.campaignId, user_id: row.userId, declaration: row.declaration })
+    .onConflict((oc) => oc.columns(['campaign_id', 'user_id']).doNothing())
+    .execute();
+}
+
+export async function findParticipation(
+  db: Db,
+  campaignId: string,
+  userId: string,
+): Promise<ParticipationRow | undefined> {
+  return db
+    .selectFrom('budget_participation')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function setParticipationState(
+  db: Db,
+  campaignId: string,
+  userId: string,
+  state: ParticipationState,
+): Promise<void> {
+  await db
+    .updateTable('budget_participation')
+    .set({
+      state,
+      updated_at: sql`now()`,
+      ...(state === 'confirmed' ? { confirmed_at: sql`now()` } : {}),
+    })
+    .where('campaign_id', '=', campaignId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+export async function participationsOf(db: Db, userId: string): Promise<ParticipationRow[]> {
+  return db
+    .selectFrom('budget_participation')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Deleted account: its line in the register goes, and its account pseudonym with it. */
+export async function forgetAccount(db: Db, userId: string, accountKeys: string[]): Promise<void> {
+  await db.deleteFrom('budget_participation').where('user_id', '=', userId).execute();
+  if (accountKeys.length > 0) {
+    // The voter row stays (one ballot per person), without its link to the account.
+    await db
+      .updateTable('budget_voter')
+      .set({ account_key: null })
+      .where('account_key', 'in', accountKeys)
+      .execute();
+  }
+}
+
+/** Unconfirmed baskets saved before `before`, never reminded, in campaigns whose vote is open. */
+export async function participationsToRemind(
+  db: Db,
+  now: Date,
+  before: Date,
+  limit: number,
+): Promise<
+  {
+    campaign_id: string;
+    user_id: string;
+    email: string | null;
+    locale: string;
+    slug: string;
+    title: string;
+    vote_ends_at: Date;
+  }[]
+> {
+  return db
+    .selectFrom('budget_participation as p')
+    .innerJoin('budget_campaign as c', 'c.id', 'p.campaign_id')
+    .innerJoin('account_user as u', 'u.id', 'p.user_id')
+    .select(['p.campaign_id', 'p.user_id', 'u.email', 'u.locale', 'c.slug', 'c.title', 'c.vote_ends_at'])
+    .where('p.state', '=', 'draft')
+    .where('p.reminded_at', 'is', null)
+    .where('p.updated_at', '<', before)
+    .where('c.vote_starts_at', '<=', now)
+    .where('c.vote_ends_at', '>', now)
+    .where('u.deleted_at', 'is', null)
+    .orderBy('p.updated_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Marks one reminder as sent; false when another worker did it first. */
+export async function markReminded(db: Db, campaignId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .updateTable('budget_participation')
+    .set({ reminded_at: sql`now()` })
+    .where('campaign_id', '=', campaignId)
+    .where('user_id', '=', userId)
+    .where('reminded_at', 'is', null)
+    .where('state', '=', 'draft')
+    .returning('user_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// ——— Counts ———
+
+export interface ParticipationCounts {
+  confirmed: number;
+  online: number;
+  booth: number;
+  /** Envelope id → confirmed ballots with a basket in it. */
+  byEnvelope: Map<string, number>;
+}
+
+export async function participationCounts(db: Db, campaignId: string): Promise<ParticipationCounts> {
+  const [channels, envelopes] = await Promise.all([
+    db
+      .selectFrom('budget_ballot')
+      .select(['channel', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('campaign_id', '=', campaignId)
+      .where('state', '=', 'confirmed')
+      .groupBy('channel')
+      .execute(),
+    sql<{ envelope_id: string; n: number }>`
+      select l.envelope_id, count(distinct l.ballot_key) as n
+      from budget_ballot_line l join budget_ballot b on b.ballot_key = l.ballot_key
+      where b.campaign_id = ${campaignId} and b.state = 'confirmed'
+      group by l.envelope_id`.execute(db),
+  ]);
+  const online = Number(channels.find((c) => c.channel === 'online')?.n ?? 0);
+  const booth = Number(channels.find((c) => c.channel === 'booth')?.n ?? 0);
+  return {
+    confirmed: online + booth,
+    online,
+    booth,
+    byEnvelope: new Map(envelopes.rows.map((r) => [r.envelope_id, Number(r.n)])),
+  };
+}
+
+export async function confirmedBallotCount(db: Db, campaignId: string): Promise<number> {
+  const row = await db
+    .selectFrom('budget_ballot')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('campaign_id', '=', campaignId)
+    .where('state', '=', 'confirmed')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ——— Tallies ———
+
+export interface JudgmentCount {
+  envelope_id: string;
+  project_id: string;
+  grade: number | null;
+  n: number;
+}
+
+/** Confirmed lines grouped by envelope, project and grade (one pass over the lines). */
+export async function tallyLines(db: Db, campaignId: string): Promise<JudgmentCount[]> {
+  const result = await sql<JudgmentCount>`
+    select l.envelope_id, l.project_id, l.grade, count(*)::int as n
+    from budget_ballot_line l
+    where l.campaign_id = ${campaignId}
+      and l.ballot_key in (select ballot_key from budget_ballot where campaign_id = ${campaignId} and state = 'confirmed')
+    group by l.envelope_id, l.project_id, l.grade`.execute(db);
+  return result.rows.map((r) => ({ ...r, n: Number(r.n), grade: r.grade === null ? null : Number(r.grade) }));
+}
+
+/** Confirmed ballots with a basket in each envelope. */
+export async function participantsByEnvelope(db: Db, campaignId: string): Promise<Map<string, number>> {
+  const result = await sql<{ envelope_id: string; n: number }>`
+    select envelope_id, count(*)::int as n from (
+      select distinct l.envelope_id, l.ballot_key
+      from budget_ballot_line l
+      where l.campaign_id = ${campaignId}
+        and l.ballot_key in (select ballot_key from budget_ballot where campaign_id = ${campaignId} and state = 'confirmed')
+    ) baskets group by envelope_id`.execute(db);
+  return new Map(result.rows.map((r) => [r.envelope_id, Number(r.n)]));
+}
+
+export interface ExportedBallot {
+  /** 1…n within the envelope, in an order that reveals nothing (see BALLOTS.md). */
+  number: number;
+  channel: VoteChannel;
+  projectIds: string[];
+  grades: (number | null)[];
+}
+
+/**
+ * The confirmed baskets of one envelope, numbered 1…n in the order of md5(envelope, ballot key):
+ * stable from one export to the next, unrelated from one envelope to another, and unrelated to
+ * when anyone voted.
+ */
+export async function envelopeBallots(
+  db: Db,
+  campaignId: string,
+  envelopeId: string,
+): Promise<ExportedBallot[]> {
+  const result = await sql<{
+    n: number;
+    channel: VoteChannel;
+    project_ids: string[];
+    grades: (number | null)[];
+  }>`
+    select row_number() over (order by md5(${envelopeId}::text || b.ballot_key::text))::int as n,
+      b.channel, array_agg(l.project_id order by l.project_id) as project_ids,
+      array_agg(l.grade order by l.project_id) as grades
+    from budget_ballot_line l
+    join budget_ballot b on b.ballot_key = l.ballot_key
+    where l.envelope_id = ${envelopeId} and l.campaign_id = ${campaignId} and b.state = 'confirmed'
+    group by b.ballot_key, b.channel
+    order by n`.execute(db);
+  return result.rows.map((r) => ({
+    number: Number(r.n),
+    channel: r.channel,
+    projectIds: r.project_ids,
+    grades: r.grades.map((g) => (g === null ? null : Number(g))),
+  }));
+}
+
+// ——— Results ———
+
+export interface ResultRow {
+  campaign_id: string;
+  envelope_id: string;
+  campaign_ballots: number;
+  ballots: number;
+  method: string;
+  rule: string;
+  data: unknown;
+  computed_at: Date;
+  computed_by: string | null;
+  published_at: Date | null;
+  published_by: string | null;
+}
+
+export async function upsertResult(
+  db: Db,
+  row: {
+    campaignId: string;
+    envelopeId: string;
+    campaignBallots: number;
+    ballots: number;
+    method: string;
+    rule: string;
+    data: unknown;
+    computedBy: string | null;
+  },
+): Promise<void> {
+  const values = {
+    campaign_id: row.campaignId,
+    envelope_id: row.envelopeId,
+    campaign_ballots: row.campaignBallots,
+    ballots: row.ballots,
+    method: row.method,
+    rule: row.rule,
+    data: JSON.stringify(row.data),
+    computed_by: row.computedBy,
+  };
+  await db
+    .insertInto('budget_result')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['campaign_id', 'envelope_id']).doUpdateSet({
+        campaign_ballots: values.campaign_ballots,
+        ballots: values.ballots,
+        method: values.method,
+        rule: values.rule,
+        data: values.data,
+        computed_by: values.computed_by,
+        computed_at: sql`now()`,
+      }),
+    )
+    .execute();
+}
+
+export async function deleteResultsExcept(db: Db, campaignId: string, envelopeIds: string[]): Promise<void> {
+  let query = db.deleteFrom('budget_result').where('campaign_id', '=', campaignId);
+  if (envelopeIds.length > 0) query = query.where('envelope_id', 'not in', envelopeIds);
+  await query.execute();
+}
+
+export async function listResults(db: Db, campaignId: string): Promise<ResultRow[]> {
+  const rows = await db
+    .selectFrom('budget_result')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    campaign_ballots: Number(r.campaign_ballots),
+    ballots: Number(r.ballots),
+  }));
+}
+
+export async function publishResults(db: Db, campaignId: string, userId: string | null): Promise<number> {
+  const result = await db
+    .updateTable('budget_result')
+    .set({ published_at: sql`now()`, published_by: userId })
+    .where('campaign_id', '=', campaignId)
+    .where('published_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Winners selected, every other project of the campaign not. */
+export async function markSelectedProjects(db: Db, campaignId: string, winnerIds: string[]): Promise<void> {
+  await db
+    .updateTable('budget_project')
+    .set({ selected: false, updated_at: sql`now()` })
+    .where('campaign_id', '=', campaignId)
+    .execute();
+  if (winnerIds.length > 0) {
+    await db
+      .updateTable('budget_project')
+      .set({ selected: true, updated_at: sql`now()` })
+      .where('campaign_id', '=', campaignId)
+      .where('id', 'in', winnerIds)
+      .execute();
+  }
+}
