@@ -21,6 +21,7 @@ import {
   REOPEN_WINDOW_DAYS,
   type ReportState,
 } from './domain/workflow.js';
+import { levelForZoom, refreshMapCells, selectMapCellClusters } from './map-cells.js';
 import { notifyReportCreated } from './notifications.js';
 import {
   deletePhotoFile,
@@ -628,9 +629,25 @@ export async function mapClusters(
   ) {
     throw new DomainError('reports.geo.bad_point', 400);
   }
-  const cell = gridCellSize(q.zoom, (bbox.minLat + bbox.maxLat) / 2);
+  // One grid for every request (the city's latitude), so cells counted ahead can be reused.
+  const refLat = core.config.city.map.center[0];
+  const cell = gridCellSize(q.zoom, refLat);
   const view = await listCategoryTree(core);
-  const rows = await store.selectClusters(core.db, { ...toQuery(view, q.filters), bbox }, cell);
+  const query = toQuery(view, q.filters);
+  let rows: store.ClusterRecord[];
+  if (
+    levelForZoom(q.zoom) !== null &&
+    !query.categoryIds &&
+    !query.arrondissementCode &&
+    !query.from &&
+    !query.to
+  ) {
+    // The usual map (any states, no other filter): cells counted ahead (map-cells.ts).
+    await refreshMapCells(core.db, refLat);
+    rows = await selectMapCellClusters(core.db, { zoom: q.zoom, refLat, bbox, states: query.states });
+  } else {
+    rows = await store.selectClusters(core.db, { ...query, bbox }, cell);
+  }
   return {
     clusters: rows.map((row) => ({
       lat: row.lat,

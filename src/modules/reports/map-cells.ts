@@ -1,0 +1,286 @@
+/**
+ * Clusters of the public map counted ahead (migration 202611260200_reports_map_cells).
+ *
+ * Grouping the reports of a whole city per request took seconds at 1,000,000 reports. Instead,
+ * report_map_cell keeps, for the grid of zoom levels 16, 14 and 12 and for each state, the count,
+ * the sums for the mean position, the extent and one report of the cell. A map at zoom z ≤ 16
+ * reads the level just finer than or equal to z and merges 4^k cells into one (the grids nest:
+ * a level-L cell is 2 × 2 cells of level L + 1, `cx >> k`). Beyond zoom 16 a screen holds few
+ * reports and the caller groups them live.
+ *
+ * Freshness: triggers on report_report append the place of every added, moved, re-stated or
+ * deleted report to report_map_dirty. Before a read, `refreshMapCells` recomputes those cells
+ * (and their parents) in one transaction, under an advisory lock so two refreshes never
+ * overwrite each other; a process that finds the lock taken reads the cells as they are (a
+ * refresh is running elsewhere). Many dirty places, no grid yet, or a grid of another latitude:
+ * everything is counted again from scratch.
+ *
+ * The grid's latitude scale is fixed by the city's map centre (not by each request's box), so
+ * the cells are the same for every request.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../core/db/database.js';
+import { type CellSize, gridCellSize } from './domain/geo.js';
+
+declare module '../../core/db/schema.js' {
+  interface Tables {
+    report_map_cell: {
+      level: number;
+      cx: number;
+      cy: number;
+      state: string;
+      n: number;
+      sum_lat: number;
+      sum_lon: number;
+      min_lat: number;
+      max_lat: number;
+      min_lon: number;
+      max_lon: number;
+      one_id: string;
+      one_reference: string;
+    };
+    report_map_dirty: { location: string };
+    report_map_grid: { singleton: boolean; ref_lat: number; built_at: Date };
+  }
+}
+
+/** Stored levels, finest first; each is 2 × 2 cells of the next finer one. */
+export const MAP_LEVELS = [16, 14, 12] as const;
+/** Zoom levels above this are grouped live (few reports on a screen). */
+export const MAX_COUNTED_ZOOM = MAP_LEVELS[0];
+/** Past this many dirty places, counting everything again is cheaper than cell by cell. */
+export const FULL_REBUILD_OVER = 20_000;
+const LOCK_KEY = 7_311_002; // pg advisory lock: one refresh at a time, across processes
+
+export interface MapCellQuery {
+  zoom: number;
+  refLat: number;
+  bbox: { minLat: number; minLon: number; maxLat: number; maxLon: number };
+  states: readonly string[];
+}
+
+export interface MapCellCluster {
+  count: number;
+  lat: number;
+  lon: number;
+  min_lat: number;
+  max_lat: number;
+  min_lon: number;
+  max_lon: number;
+  id: string | null;
+  reference: string | null;
+}
+
+const f8 = (n: number) => sql`${n}::float8`;
+
+/** Columns of one aggregated row from report_map_cell rows `m` (sums of sums). */
+const rollupColumns = sql`
+  sum(m.n)::int as n, sum(m.sum_lat) as sum_lat, sum(m.sum_lon) as sum_lon,
+  min(m.min_lat) as min_lat, max(m.max_lat) as max_lat, min(m.min_lon) as min_lon, max(m.max_lon) as max_lon,
+  min(m.one_id::text)::uuid as one_id, min(m.one_reference) as one_reference`;
+
+const reportColumns = sql`
+  count(*)::int as n, sum(r.location[1]) as sum_lat, sum(r.location[0]) as sum_lon,
+  min(r.location[1]) as min_lat, max(r.location[1]) as max_lat,
+  min(r.location[0]) as min_lon, max(r.location[0]) as max_lon,
+  min(r.id::text)::uuid as one_id, min(r.reference) as one_reference`;
+
+const cellColumns = sql`level, cx, cy, state, n, sum_lat, sum_lon, min_lat, max_lat, min_lon, max_lon, one_id, one_reference`;
+
+const upsertSet = sql`
+  n = excluded.n, sum_lat = excluded.sum_lat, sum_lon = excluded.sum_lon,
+  min_lat = excluded.min_lat, max_lat = excluded.max_lat, min_lon = excluded.min_lon, max_lon = excluded.max_lon,
+  one_id = excluded.one_id, one_reference = excluded.one_reference`;
+
+/** Everything again: level 16 from the reports, then each coarser level from the finer one. */
+async function rebuild(tx: Db, refLat: number): Promise<void> {
+  const base = gridCellSize(MAP_LEVELS[0], refLat);
+  await sql`delete from report_map_dirty`.execute(tx);
+  await sql`delete from report_map_cell`.execute(tx);
+  await sql`
+    insert into report_map_cell (${cellColumns})
+    select ${MAP_LEVELS[0]}, floor(r.location[0] / ${f8(base.lon)})::int as cx,
+           floor(r.location[1] / ${f8(base.lat)})::int as cy, r.state, ${reportColumns}
+    from report_report r group by 2, 3, 4`.execute(tx);
+  for (let i = 1; i < MAP_LEVELS.length; i++) {
+    const shift = MAP_LEVELS[i - 1]! - MAP_LEVELS[i]!;
+    await sql`
+      insert into report_map_cell (${cellColumns})
+      select ${MAP_LEVELS[i]}, m.cx >> ${shift}, m.cy >> ${shift}, m.state, ${rollupColumns}
+      from report_map_cell m where m.level = ${MAP_LEVELS[i - 1]} group by 2, 3, 4`.execute(tx);
+  }
+  await sql`
+    insert into report_map_grid (singleton, ref_lat, built_at) values (true, ${f8(refLat)}, now())
+    on conflict (singleton) do update set ref_lat = excluded.ref_lat, built_at = excluded.built_at`.execute(
+    tx,
+  );
+}
+
+type Cells = { cx: number[]; cy: number[] };
+
+/**
+ * Level 16 cells of the dirty places, recounted from the reports: one statement that takes the
+ * dirty rows, upserts the cells' new rows and removes the rows of states no longer there.
+ * Returns the cells touched.
+ */
+async function recountBase(tx: Db, cell: CellSize): Promise<Cells> {
+  const level = MAP_LEVELS[0];
+  const { rows } = await sql<{ cx: number[] | null; cy: number[] | null }>`
+    with claimed as (delete from report_map_dirty returning location),
+    cells as (
+      select distinct floor(location[0] / ${f8(cell.lon)})::int as cx, floor(location[1] / ${f8(cell.lat)})::int as cy
+      from claimed),
+    fresh as (
+      select c.cx, c.cy, r.state, ${reportColumns}
+      from cells c join report_report r
+        on r.location <@ box(point(c.cx * ${f8(cell.lon)}, c.cy * ${f8(cell.lat)}),
+                             point((c.cx + 1) * ${f8(cell.lon)}, (c.cy + 1) * ${f8(cell.lat)}))
+       and floor(r.location[0] / ${f8(cell.lon)})::int = c.cx and floor(r.location[1] / ${f8(cell.lat)})::int = c.cy
+      group by c.cx, c.cy, r.state),
+    upserted as (
+      insert into report_map_cell (${cellColumns})
+      select ${level}, cx, cy, state, n, sum_lat, sum_lon, min_lat, max_lat, min_lon, max_lon, one_id, one_reference
+      from fresh
+      on conflict (level, cx, cy, state) do update set ${upsertSet}
+      returning 1),
+    removed as (
+      delete from report_map_cell m using cells c
+      where m.level = ${level} and m.cx = c.cx and m.cy = c.cy
+        and not exists (select 1 from fresh f where f.cx = m.cx and f.cy = m.cy and f.state = m.state)
+      returning 1)
+    select array_agg(cx) as cx, array_agg(cy) as cy,
+      (select count(*) from upserted) + (select count(*) from removed) as touched
+    from cells`.execute(tx);
+  return { cx: rows[0]?.cx ?? [], cy: rows[0]?.cy ?? [] };
+}
+
+/** The parents (one level coarser) of the given cells, recounted from their children. */
+async function recountParents(tx: Db, child: number, parent: number, cells: Cells): Promise<Cells> {
+  const shift = child - parent;
+  const size = 2 ** shift;
+  const { rows } = await sql<{ cx: number[] | null; cy: number[] | null }>`
+    with parents as (
+      select distinct x >> ${shift} as cx, y >> ${shift} as cy
+      from unnest(${cells.cx}::int[], ${cells.cy}::int[]) as c(x, y)),
+    fresh as (
+      select p.cx, p.cy, m.state, ${rollupColumns}
+      from parents p join report_map_cell m
+        on m.level = ${child}
+       and m.cx between p.cx * ${size} and p.cx * ${size} + ${size - 1}
+       and m.cy between p.cy * ${size} and p.cy * ${size} + ${size - 1}
+      group by p.cx, p.cy, m.state),
+    upserted as (
+      insert into report_map_cell (${cellColumns})
+      select ${parent}, cx, cy, state, n, sum_lat, sum_lon, min_lat, max_lat, min_lon, max_lon, one_id, one_reference
+      from fresh
+      on conflict (level, cx, cy, state) do update set ${upsertSet}
+      returning 1),
+    removed as (
+      delete from report_map_cell m using parents p
+      where m.level = ${parent} and m.cx = p.cx and m.cy = p.cy
+        and not exists (select 1 from fresh f where f.cx = m.cx and f.cy = m.cy and f.state = m.state)
+      returning 1)
+    select array_agg(cx) as cx, array_agg(cy) as cy,
+      (select count(*) from upserted) + (select count(*) from removed) as touched
+    from parents`.execute(tx);
+  return { cx: rows[0]?.cx ?? [], cy: rows[0]?.cy ?? [] };
+}
+
+export type RefreshOutcome = 'fresh' | 'updated' | 'rebuilt' | 'busy';
+
+async function refreshOnce(db: Db, refLat: number): Promise<RefreshOutcome> {
+  // Nothing to do is the common case: one cheap read, no transaction.
+  const { rows: state } = await sql<{ ref_lat: number | null; dirty: boolean }>`
+    select (select ref_lat from report_map_grid) as ref_lat,
+           exists (select 1 from report_map_dirty) as dirty`.execute(db);
+  const grid = state[0];
+  if (grid && grid.ref_lat === refLat && !grid.dirty) return 'fresh';
+  return db.transaction().execute(async (tx) => {
+    // Derived data: a crash loses the recount and its claim on the dirty rows together.
+    await sql`set local synchronous_commit = off`.execute(tx);
+    const { rows } = await sql<{ locked: boolean }>`
+      select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`.execute(tx);
+    if (!rows[0]?.locked) return 'busy';
+    const { rows: now } = await sql<{ ref_lat: number | null; dirty: number }>`
+      select (select ref_lat from report_map_grid) as ref_lat,
+             (select count(*) from (select 1 from report_map_dirty limit ${FULL_REBUILD_OVER + 1}) d)::int as dirty`.execute(
+      tx,
+    );
+    const current = now[0]!;
+    if (current.ref_lat !== refLat || current.dirty > FULL_REBUILD_OVER) {
+      await rebuild(tx, refLat);
+      return 'rebuilt';
+    }
+    if (current.dirty === 0) return 'fresh';
+    let cells = await recountBase(tx, gridCellSize(MAP_LEVELS[0], refLat));
+    for (let i = 1; i < MAP_LEVELS.length && cells.cx.length > 0; i++) {
+      cells = await recountParents(tx, MAP_LEVELS[i - 1]!, MAP_LEVELS[i]!, cells);
+    }
+    return 'updated';
+  });
+}
+
+// One refresh at a time per database in this process; readers meanwhile wait for it.
+const running = new WeakMap<Db, Promise<RefreshOutcome>>();
+
+/** Brings report_map_cell up to date with the reports (see the file's comment). */
+export function refreshMapCells(db: Db, refLat: number): Promise<RefreshOutcome> {
+  const pending = running.get(db);
+  if (pending) return pending;
+  const started = refreshOnce(db, refLat).finally(() => running.delete(db));
+  running.set(db, started);
+  return started;
+}
+
+/** The stored level a map at `zoom` reads: the coarsest one at least as fine (null past 16). */
+export function levelForZoom(zoom: number): number | null {
+  if (zoom > MAX_COUNTED_ZOOM) return null;
+  return [...MAP_LEVELS].reverse().find((level) => level >= zoom) ?? null;
+}
+
+/**
+ * Clusters of the cells in the box at `zoom` (≤ 16), for the given states; a cell partly in the
+ * box counts whole. Call refreshMapCells first.
+ */
+export async function selectMapCellClusters(db: Db, q: MapCellQuery): Promise<MapCellCluster[]> {
+  const level = levelForZoom(q.zoom);
+  if (level === null) throw new Error(`zoom ${q.zoom} is grouped live`);
+  if (q.states.length === 0) return [];
+  const shift = level - q.zoom;
+  const cell = gridCellSize(level, q.refLat);
+  const x0 = Math.floor(q.bbox.minLon / cell.lon);
+  const x1 = Math.floor(q.bbox.maxLon / cell.lon);
+  const y0 = Math.floor(q.bbox.minLat / cell.lat);
+  const y1 = Math.floor(q.bbox.maxLat / cell.lat);
+  const { rows } = await sql<{
+    n: number;
+    sum_lat: number;
+    sum_lon: number;
+    min_lat: number;
+    max_lat: number;
+    min_lon: number;
+    max_lon: number;
+    one_id: string;
+    one_reference: string;
+  }>`
+    select ${rollupColumns}
+    from report_map_cell m
+    where m.level = ${level} and m.state = any(${[...q.states]}::text[])
+      and m.cx between ${x0} and ${x1} and m.cy between ${y0} and ${y1}
+    group by m.cx >> ${shift}, m.cy >> ${shift}
+    order by 1 desc, 8`.execute(db);
+  return rows.map((row) => {
+    const n = Number(row.n);
+    return {
+      count: n,
+      lat: Number(row.sum_lat) / n,
+      lon: Number(row.sum_lon) / n,
+      min_lat: Number(row.min_lat),
+      max_lat: Number(row.max_lat),
+      min_lon: Number(row.min_lon),
+      max_lon: Number(row.max_lon),
+      id: n === 1 ? row.one_id : null,
+      reference: n === 1 ? row.one_reference : null,
+    };
+  });
+}
