@@ -121,10 +121,12 @@ export function checkBasket(
   return { ok: true, lines: ids.map((projectId) => ({ projectId, grade: null })) };
 }
 
-/** One message per field (the first), and one per code on the same field. */
+/** One message per field (the first); "empty" only when nothing else is wrong. */
 function dedupe(problems: BasketProblem[]): BasketProblem[] {
   const seen = new Set<string>();
+  const others = problems.some((p) => p.code !== 'budget.ballot.empty');
   return problems.filter((p) => {
+    if (others && p.code === 'budget.ballot.empty') return false;
     const key = p.field;
     if (seen.has(key)) return false;
     seen.add(key);
