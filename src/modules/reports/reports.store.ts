@@ -375,17 +375,28 @@ function inBox(column: string, b: BBox): Expression<SqlBool> {
   return sql<SqlBool>`${sql.ref(column)} <@ box(point(${b.minLon}::float8, ${b.minLat}::float8), point(${b.maxLon}::float8, ${b.maxLat}::float8))`;
 }
 
+/**
+ * Reports of these states in the box, of one category (the 50 m duplicate check). The box is
+ * searched first, alone, on the GiST index (the partial one of open reports when `states` are
+ * open ones: a few dozen rows even in the densest streets), then the category is checked on
+ * those rows: left free, the planner ANDs the category's b-tree (thousands of rows at 1,000,000
+ * reports) and the check took several milliseconds. The states are constants of the workflow,
+ * written into the SQL so that the partial index's predicate is seen to apply.
+ */
 export async function selectInBox(
   db: Db,
   q: { box: BBox; states: readonly string[]; categoryId: string },
 ): Promise<ReportSummaryRecord[]> {
-  return (await db
-    .selectFrom('report_report as r')
-    .select(summaryColumns)
-    .where(inBox('r.location', q.box))
-    .where('r.state', 'in', q.states)
-    .where('r.category_id', '=', q.categoryId)
-    .execute()) as ReportSummaryRecord[];
+  if (q.states.length === 0) return [];
+  const states = sql.join(q.states.map((state) => sql.lit(state)));
+  const { rows } = await sql<ReportSummaryRecord>`
+    with near as materialized (
+      select r.id, r.reference, r.category_id, r.state, r.address, r.arrondissement_code,
+             r.arrondissement_name, r.location, r.created_at, r.updated_at
+      from report_report r
+      where ${inBox('r.location', q.box)} and r.state in (${states}))
+    select * from near where category_id = ${q.categoryId}`.execute(db);
+  return rows;
 }
 
 export interface ReportQuery {

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../test/helpers/test-database.js';
 import type { Actor } from '../../../core/audit/audit.js';
@@ -17,7 +18,8 @@ import { seedParisDemo } from '../../../core/seed/paris-demo.js';
 import type { CoreServices } from '../../../core/services.js';
 import { seedReportCategories } from '../categories.service.js';
 import { parseReference } from '../domain/reference.js';
-import { type SubmitReportInput, submitReport } from '../reports.service.js';
+import { CLOSED_STATES, OPEN_STATES } from '../domain/workflow.js';
+import { findNearbyOpenReports, type SubmitReportInput, submitReport } from '../reports.service.js';
 
 const actor: Actor = { userId: null, label: 'test' };
 const DEPOT_MEUBLES = '1002';
@@ -100,5 +102,44 @@ describe('references under concurrency', () => {
       .where('idempotency_key', '=', key)
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
+  });
+});
+
+describe('the 50 m duplicate check', () => {
+  it('has a GiST index of exactly the open states, and its query can use it', async () => {
+    const { rows } = await sql<{ indexdef: string }>`
+      select indexdef from pg_indexes where indexname = 'report_report_open_location'`.execute(core.db);
+    const definition = rows[0]?.indexdef ?? '';
+    for (const state of OPEN_STATES) expect(definition).toContain(`'${state}'`);
+    for (const state of CLOSED_STATES) expect(definition).not.toContain(`'${state}'`);
+    // With sequential scans off, the planner must still find a plan: only possible if the
+    // query's states are seen to imply the index's predicate.
+    const plan = await core.db.transaction().execute(async (tx) => {
+      await sql`set local enable_seqscan = off`.execute(tx);
+      await sql`set local enable_bitmapscan = off`.execute(tx);
+      const explained = await sql<Record<string, string>>`explain
+        with near as materialized (
+          select r.id from report_report r
+          where r.location <@ box(point(2.34, 48.84), point(2.35, 48.85))
+            and r.state in ('new', 'to_process', 'scheduled', 'transferred_third_party'))
+        select * from near`.execute(tx);
+      return explained.rows.map((row) => Object.values(row)[0]).join('\n');
+    });
+    expect(plan).toContain('report_report_open_location');
+  });
+
+  it('finds an open report of the same category a few metres away, not a closed one nor another category', async () => {
+    const here = { lat: 48.8391, lon: 2.3552 }; // 5e, away from the other tests
+    const open = await submitReport(core, input(0, { ...here, description: 'ouvert' }), actor);
+    const closed = await submitReport(core, input(0, { ...here, lat: here.lat + 0.0001 }), actor);
+    await core.db.updateTable('report_report').set({ state: 'done' }).where('id', '=', closed.id).execute();
+    await submitReport(core, input(0, { ...here, categoryId: '3405' }), actor);
+    const found = await findNearbyOpenReports(core, {
+      categoryId: DEPOT_MEUBLES,
+      lat: here.lat + 0.0002,
+      lon: here.lon,
+    });
+    expect(found.map((r) => r.reference)).toEqual([open.reference]);
+    expect(found[0]!.distanceMetres).toBe(22);
   });
 });
