@@ -65,8 +65,9 @@ function start() {
             interactive: false,
           }).addTo(map);
           outlines.bringToBack();
-          // With no marker to frame, show the whole city, unless the person has moved the map.
-          if (!fit && !touched && outlines.getBounds().isValid()) map.fitBounds(outlines.getBounds());
+          // A list with no marker to frame shows the whole city, unless the person has moved the map.
+          const fitCity = root.hasAttribute('data-fit-city') && !fit;
+          if (fitCity && !touched && outlines.getBounds().isValid()) map.fitBounds(outlines.getBounds());
         })
         .catch(() => undefined);
     }

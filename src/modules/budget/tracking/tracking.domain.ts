@@ -142,17 +142,36 @@ export function checkStatusUpdate(input: StatusUpdateInput): { update?: StatusUp
   };
 }
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_FIRST = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 
-/** A calendar day typed as YYYY-MM-DD (the browser's date input), years 2000–2100; else null. */
+/**
+ * A calendar day as people type it, as YYYY-MM-DD; null when it is not one. Day first
+ * (14/07/2026, 14.07.2026, 1/7/2026) or ISO (2026-07-14); never month first nor a two-digit
+ * year, both ambiguous. The form shows a text field with the format, not a native date input,
+ * whose format follows the browser's language rather than the page's. Years 2000–2100.
+ */
 export function parseDay(text: string): string | null {
-  const match = DAY.exec(text.trim());
-  if (!match) return null;
-  const [, y, m, d] = match;
-  const year = Number(y);
-  if (year < 2000 || year > 2100) return null;
-  const date = new Date(Date.UTC(year, Number(m) - 1, Number(d)));
-  return date.toISOString().slice(0, 10) === `${y}-${m}-${d}` ? `${y}-${m}-${d}` : null;
+  const value = text.replace(/\s+/g, '');
+  if (value.length > 10) return null;
+  const dayFirst = DAY_FIRST.exec(value);
+  const iso = dayFirst ? null : ISO.exec(value);
+  const [day, month, year] = dayFirst
+    ? [dayFirst[1], dayFirst[2], dayFirst[3]].map(Number)
+    : iso
+      ? [iso[3], iso[2], iso[1]].map(Number)
+      : [];
+  if (!day || !month || !year || year < 2000 || year > 2100) return null;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** YYYY-MM-DD as the form shows it: dd/mm/yyyy. */
+export function dayInput(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${d}/${m}/${y}`;
 }
 
 /** Today in the city's time zone, as YYYY-MM-DD. */

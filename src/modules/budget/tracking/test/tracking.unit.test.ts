@@ -5,6 +5,7 @@ import {
   checkMilestone,
   checkStatusUpdate,
   cityToday,
+  dayInput,
   isLate,
   parseDay,
   parseProgress,
@@ -229,12 +230,18 @@ describe('milestones', () => {
 });
 
 describe('days', () => {
-  it('reads real calendar days only', () => {
+  it('reads real calendar days, day first or ISO, never month first nor a two-digit year', () => {
     expect(parseDay('2026-03-15')).toBe('2026-03-15');
+    expect(parseDay('15/03/2026')).toBe('2026-03-15');
+    expect(parseDay(' 1/7/2026 ')).toBe('2026-07-01');
+    expect(parseDay('14.07.2026')).toBe('2026-07-14');
     expect(parseDay('2026-02-29')).toBeNull();
-    expect(parseDay('15/03/2026')).toBeNull();
+    expect(parseDay('29/02/2026')).toBeNull();
+    expect(parseDay('07/14/2026')).toBeNull();
+    expect(parseDay('15/03/26')).toBeNull();
     expect(parseDay('1999-12-31')).toBeNull();
-    expect(parseDay('2026-3-5')).toBeNull();
+    expect(parseDay('<script>')).toBeNull();
+    expect(dayInput('2026-07-01')).toBe('01/07/2026');
   });
 
   it('counts today in Paris', () => {

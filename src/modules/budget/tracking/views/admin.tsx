@@ -6,7 +6,6 @@
 import {
   Button,
   Checkboxes,
-  DateInput,
   ErrorSummary,
   Field,
   type FieldErrors,
@@ -19,6 +18,7 @@ import { Breadcrumbs, Pagination, SummaryList, Table, Tag } from '../../../../co
 import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
 import {
+  dayInput,
   MAX_DESCRIPTION,
   MAX_PHOTOS,
   MAX_REASON,
@@ -30,6 +30,30 @@ import type { AgentProject, AgentWinner, WinnerFacets } from '../tracking.servic
 import { Day, euros, Progress, percent, StatusTag, statusText, TrackingStyles } from './common.js';
 
 export const ADMIN_BASE = '/admin/budget/realisations';
+
+/** A date as text with its format shown (a native date input follows the browser's language, not the page's). */
+function DayField(props: {
+  ctx: PageContext;
+  name: string;
+  label: string;
+  value: string;
+  errors?: FieldErrors;
+}) {
+  return (
+    <Field
+      ctx={props.ctx}
+      name={props.name}
+      label={props.label}
+      hint={props.ctx.t('budget.tracking.admin.date_hint')}
+      value={props.value}
+      errors={props.errors}
+      autocomplete="off"
+      maxLength={10}
+      width="short"
+      required
+    />
+  );
+}
 
 export function adminProjectHref(project: { campaign: { slug: string }; number: number }): string {
   return `${ADMIN_BASE}/${encodeURIComponent(project.campaign.slug)}/${project.number}`;
@@ -61,6 +85,8 @@ export function AdminListPage({
   const { t } = ctx;
   const title = t('budget.tracking.admin.list_title');
   const all = t('budget.tracking.filters.all');
+  // An agent sees their own directorate's projects: the column only helps administrators.
+  const withDirectorate = !!ctx.viewer?.isAdmin;
   return (
     <Layout ctx={ctx} title={title} area="backoffice">
       <TrackingStyles ctx={ctx} />
@@ -109,7 +135,7 @@ export function AdminListPage({
           columns={[
             { label: t('budget.tracking.list.project') },
             { label: t('budget.tracking.list.campaign') },
-            { label: t('budget.tracking.admin.directorate') },
+            ...(withDirectorate ? [{ label: t('budget.tracking.admin.directorate') }] : []),
             { label: t('budget.tracking.list.status') },
             { label: t('budget.tracking.list.progress'), numeric: true },
             { label: t('budget.tracking.admin.late'), numeric: true },
@@ -121,7 +147,7 @@ export function AdminListPage({
               {t('budget.project.number_title', { number: w.number, title: w.title })}
             </a>,
             w.campaign.title,
-            w.directorateName ?? '—',
+            ...(withDirectorate ? [w.directorateName ?? '—'] : []),
             <StatusTag ctx={ctx} status={w.status} key="status" />,
             percent(ctx, w.progress),
             w.lateMilestones > 0 ? (
@@ -160,7 +186,7 @@ export function emptyAdminValues(project: AgentProject, today: string): AdminPro
     progress: String(project.tracking.progress),
     reason: '',
     kind: 'reached',
-    date: today,
+    date: dayInput(today),
     title: '',
     description: '',
     milestoneStatus: '',
@@ -295,13 +321,12 @@ export function AdminProjectPage({
             inline
             required
           />
-          <DateInput
+          <DayField
             ctx={ctx}
             name="date"
             label={t('budget.tracking.admin.date_label')}
             value={values.date}
             errors={errors}
-            required
           />
           <Field
             ctx={ctx}
@@ -377,13 +402,12 @@ export function AdminProjectPage({
                       {t('budget.tracking.timeline.planned_on')} <Day ctx={ctx} day={m.occurredOn} />
                     </p>
                     <Form ctx={ctx} action={`${base}/etapes/${m.id}/atteinte`} class="form form--inline">
-                      <DateInput
+                      <DayField
                         ctx={ctx}
                         name={field}
                         label={t('budget.tracking.admin.reached_on_label', { milestone: m.title })}
-                        value={values.reachedOn[m.id] ?? today}
+                        value={values.reachedOn[m.id] ?? dayInput(today)}
                         errors={errors}
-                        required
                       />
                       <Button variant="secondary">{t('budget.tracking.admin.reached_submit')}</Button>
                     </Form>

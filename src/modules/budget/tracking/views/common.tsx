@@ -36,6 +36,15 @@ export function Day({ ctx, day }: { ctx: PageContext; day: string }) {
   return <time dateTime={day}>{formatDate(ctx.locale, new Date(`${day}T12:00:00Z`))}</time>;
 }
 
+/** "5e — Panthéon" (the district's number and name); a code that is not a number stays as it is. */
+export function arrondissementText(ctx: PageContext, code: string | null, name: string | null): string {
+  if (!code) return ctx.t('budget.tracking.list.citywide');
+  if (!/^\d+$/.test(code)) return name ?? code;
+  return code === '1'
+    ? ctx.t('budget.tracking.arrondissement_first', { name: name ?? '' })
+    : ctx.t('budget.tracking.arrondissement', { code, name: name ?? '' });
+}
+
 export function percent(ctx: PageContext, value: number): string {
   return ctx.t('budget.tracking.progress_value', { progress: value });
 }
@@ -98,7 +107,7 @@ export function WinnersTable({
           {t('budget.project.number_title', { number: w.number, title: w.title })}
         </a>,
         w.campaign.title,
-        w.arrondissementName ?? (w.arrondissementCode || t('budget.tracking.list.citywide')),
+        arrondissementText(ctx, w.arrondissementCode, w.arrondissementName),
         themeLabel(ctx, w.theme),
         <StatusTag ctx={ctx} status={w.status} key="status" />,
         percent(ctx, w.progress),

@@ -17,7 +17,16 @@ import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
 import { cityToday } from '../tracking.domain.js';
 import { MAX_COMMENT, type MilestoneView, type PublicProject, type Tracking } from '../tracking.service.js';
-import { Day, euros, Progress, StatusTag, statusText, TrackingStyles, themeLabel } from './common.js';
+import {
+  arrondissementText,
+  Day,
+  euros,
+  Progress,
+  StatusTag,
+  statusText,
+  TrackingStyles,
+  themeLabel,
+} from './common.js';
 
 export function projectHref(project: { campaign: { slug: string }; number: number }): string {
   return `/budget/${encodeURIComponent(project.campaign.slug)}/projets/${project.number}`;
@@ -40,7 +49,12 @@ export function ProjectPage({
 }) {
   const { t } = ctx;
   const title = t('budget.project.number_title', { number: project.number, title: project.title });
-  const place = [project.place.arrondissementName ?? project.place.arrondissementCode, project.place.address]
+  const place = [
+    project.place.arrondissementCode
+      ? arrondissementText(ctx, project.place.arrondissementCode, project.place.arrondissementName)
+      : '',
+    project.place.address,
+  ]
     .filter(Boolean)
     .join(' — ');
   const here = projectHref(project);
@@ -123,6 +137,7 @@ export function ProjectPage({
               label={t('budget.project.map_label', { title: project.title })}
               center={[project.place.lat, project.place.lon]}
               zoom={16}
+              geojsonUrl={`/api/areas/${encodeURIComponent(ctx.city.districtLayer)}.geojson`}
               markers={[
                 {
                   id: project.id,
@@ -279,7 +294,7 @@ function TrackingBlock({
             ) : (
               <li class="tracking-timeline__item" key={`s${i}`}>
                 <p class="tracking-timeline__when">
-                  <time dateTime={item.at.toISOString()}>{formatDateTime(ctx.locale, item.at)}</time>
+                  <Day ctx={ctx} day={item.day} />
                 </p>
                 <p class="tracking-timeline__what">{changeText(ctx, item.change.to)}</p>
                 {item.change.to === 'abandoned' && item.change.reason && (

@@ -6,7 +6,14 @@ import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
 import { STATUSES } from '../tracking.domain.js';
 import type { WinnerFacets, WinnerSummary } from '../tracking.service.js';
-import { markersOf, statusText, TrackingStyles, themeLabel, WinnersTable } from './common.js';
+import {
+  arrondissementText,
+  markersOf,
+  statusText,
+  TrackingStyles,
+  themeLabel,
+  WinnersTable,
+} from './common.js';
 
 /** The filters as typed in the query string (kept as text to fill the form back). */
 export interface RealisationFilterValues {
@@ -53,7 +60,10 @@ function FiltersForm({
         ctx={ctx}
         name="arrondissement"
         label={t('budget.tracking.filters.arrondissement')}
-        options={facets.arrondissements.map((a) => ({ value: a.code, label: a.name }))}
+        options={facets.arrondissements.map((a) => ({
+          value: a.code,
+          label: arrondissementText(ctx, a.code, a.name),
+        }))}
         placeholder={all}
         value={values.arrondissement}
       />
@@ -117,7 +127,7 @@ export function RealisationsPage({
       <p role="status" class="tracking-count">
         {t('budget.tracking.list.count', { count: total })}
       </p>
-      <div data-budget-map data-fit-markers>
+      <div data-budget-map data-fit-markers data-fit-city class="tracking-map tracking-map--list-below">
         <MapView
           ctx={ctx}
           id="realisations-map"
