@@ -104,6 +104,17 @@ export async function computeResults(
   now = new Date(),
 ): Promise<void> {
   core.permissions.assert(viewer, 'budget.results.manage');
+  await storeResults(core, vc, viewer?.id ?? null, actor, now);
+}
+
+/** Step 1 without a person: the demo seed (system actor). */
+export async function storeResults(
+  core: CoreServices,
+  vc: VoteCampaign,
+  userId: string | null,
+  actor: Actor,
+  now = new Date(),
+): Promise<void> {
   const { campaign } = vc;
   assertCountable(campaign, now);
   const existing = await store.listResults(core.db, campaign.id);
@@ -120,7 +131,7 @@ export async function computeResults(
         method: campaign.votingMethod,
         rule: count.rule,
         data: count,
-        computedBy: viewer?.id ?? null,
+        computedBy: userId,
       });
     }
     await store.deleteResultsExcept(tx, campaign.id, [...counts.keys()]);
@@ -145,6 +156,17 @@ export async function publishResults(
   now = new Date(),
 ): Promise<void> {
   core.permissions.assert(viewer, 'budget.results.manage');
+  await publishStoredResults(core, vc, viewer?.id ?? null, actor, now);
+}
+
+/** Step 2 without a person: the demo seed (system actor). */
+export async function publishStoredResults(
+  core: CoreServices,
+  vc: VoteCampaign,
+  userId: string | null,
+  actor: Actor,
+  now = new Date(),
+): Promise<void> {
   const { campaign } = vc;
   assertCountable(campaign, now);
   await core.db.transaction().execute(async (tx) => {
@@ -162,7 +184,7 @@ export async function publishResults(
       throw new DomainError('budget.results.stale', 422);
     const winners = rows.flatMap((r) => (r.data as EnvelopeCount).winners);
     await store.markSelectedProjects(tx, campaign.id, winners);
-    await store.publishResults(tx, campaign.id, viewer?.id ?? null);
+    await store.publishResults(tx, campaign.id, userId);
     await recordAudit(tx, actor, {
       action: 'budget.results.published',
       objectType: 'budget_campaign',
