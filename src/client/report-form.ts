@@ -2,6 +2,7 @@
 // the categories. Without this file the form works the same with typed fields. No text here:
 // every message comes from data-* attributes written by the server in the page's language.
 import * as L from 'leaflet';
+import { jpegExif, parseExifGps } from '../modules/reports/exif-gps.js';
 
 function normalise(text: string): string {
   return text
@@ -52,6 +53,12 @@ function picker() {
   }
 
   let marker: L.CircleMarker | null = null;
+  const photoChoice = (value: '0' | '1') => {
+    const radio = document.querySelector<HTMLInputElement>(
+      `input[name="usePhotoPosition"][value="${value}"]`,
+    );
+    if (radio) radio.checked = true;
+  };
   const place = (lat: number, lon: number, pan: boolean) => {
     const latText = lat.toFixed(6);
     const lonText = lon.toFixed(6);
@@ -79,7 +86,58 @@ function picker() {
     place(typedLat, typedLon, true);
   }
 
-  map.on('click', (event: L.LeafletMouseEvent) => place(event.latlng.lat, event.latlng.lng, false));
+  // A pin put by hand is the place: the photo's position, if offered, is then declined.
+  map.on('click', (event: L.LeafletMouseEvent) => {
+    place(event.latlng.lat, event.latlng.lng, false);
+    photoChoice('0');
+  });
+
+  // The server offered the photo's position (no JavaScript needed): choosing it shows it here.
+  const offered = document.querySelector<HTMLElement>('[data-photo-position]');
+  if (offered) {
+    const lat = Number(offered.dataset.lat);
+    const lon = Number(offered.dataset.lng);
+    for (const radio of offered.querySelectorAll<HTMLInputElement>('input[name="usePhotoPosition"]')) {
+      radio.addEventListener('change', () => {
+        if (radio.checked && radio.value === '1' && Number.isFinite(lat) && Number.isFinite(lon)) {
+          place(lat, lon, true);
+        }
+      });
+      if (radio.checked && radio.value === '1') place(lat, lon, true);
+    }
+  }
+
+  // A photo chosen with a position in it: offer that position, never take it silently.
+  const usePhoto = document.querySelector<HTMLButtonElement>('[data-use-photo-position]');
+  const offer = document.querySelector<HTMLElement>('[data-photo-position-offer]');
+  const files = document.querySelector<HTMLInputElement>('input[type="file"][name="photos"]');
+  if (usePhoto && offer && files && typeof Blob.prototype.arrayBuffer === 'function') {
+    let found: { lat: number; lon: number } | null = null;
+    usePhoto.addEventListener('click', () => {
+      if (!found) return;
+      place(found.lat, found.lon, true);
+      photoChoice('0');
+      // The map is above, at the place step: bring it into view with its pin.
+      canvas.scrollIntoView({ block: 'center' });
+    });
+    files.addEventListener('change', async () => {
+      found = null;
+      for (const file of Array.from(files.files ?? [])) {
+        // The EXIF sits at the start of a JPEG: no need to read a 10 MB file whole.
+        const head = new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer());
+        const exif = jpegExif(head);
+        found = exif ? parseExifGps(exif) : null;
+        if (found) break;
+      }
+      offer.hidden = !found;
+      if (found) {
+        usePhoto.textContent = fill(data.photoFound ?? '', {
+          lat: found.lat.toFixed(5),
+          lon: found.lon.toFixed(5),
+        });
+      }
+    });
+  }
 
   if (locate && 'geolocation' in navigator) {
     locate.hidden = false;
@@ -89,7 +147,10 @@ function picker() {
         status.textContent = data.locating ?? '';
       }
       navigator.geolocation.getCurrentPosition(
-        (position) => place(position.coords.latitude, position.coords.longitude, true),
+        (position) => {
+          place(position.coords.latitude, position.coords.longitude, true);
+          photoChoice('0');
+        },
         () => {
           if (status) status.textContent = data.locateFailed ?? '';
         },

@@ -9,6 +9,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { DomainError } from '../../core/http/errors.js';
+import { parseExifGps } from './exif-gps.js';
 
 export const MAX_PHOTOS = 3;
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -66,11 +67,7 @@ function looksLikeMarkup(data: Buffer): boolean {
   return head.startsWith('<');
 }
 
-/**
- * The GPS position recorded in a photo's EXIF, or null. Read from the original upload (the
- * stored copy has none). A small TIFF reader: GPS IFD tags 1–4 (refs and degree/minute/second
- * rationals); anything malformed → null.
- */
+/** The GPS position recorded in a photo's EXIF, or null. Read from the original upload (the stored copy has none). */
 export async function photoGpsPosition(data: Buffer): Promise<{ lat: number; lon: number } | null> {
   let exif: Buffer | undefined;
   try {
@@ -78,56 +75,7 @@ export async function photoGpsPosition(data: Buffer): Promise<{ lat: number; lon
   } catch {
     return null;
   }
-  if (!exif) return null;
-  try {
-    return parseExifGps(exif);
-  } catch {
-    return null;
-  }
-}
-
-export function parseExifGps(exif: Buffer): { lat: number; lon: number } | null {
-  const start = exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? 6 : 0;
-  const tiff = exif.subarray(start);
-  const order = tiff.subarray(0, 2).toString('latin1');
-  if (order !== 'II' && order !== 'MM') return null;
-  const little = order === 'II';
-  const u16 = (at: number) => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
-  const u32 = (at: number) => (little ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
-  if (u16(2) !== 42) return null;
-  const entries = (ifd: number) => {
-    const count = u16(ifd);
-    const list: { tag: number; type: number; count: number; valueAt: number }[] = [];
-    for (let i = 0; i < count; i++) {
-      const at = ifd + 2 + i * 12;
-      list.push({ tag: u16(at), type: u16(at + 2), count: u32(at + 4), valueAt: at + 8 });
-    }
-    return list;
-  };
-  const gpsPointer = entries(u32(4)).find((e) => e.tag === 0x8825);
-  if (!gpsPointer) return null;
-  const gps = entries(u32(gpsPointer.valueAt));
-  const ascii = (tag: number) => {
-    const e = gps.find((x) => x.tag === tag);
-    return e ? String.fromCharCode(tiff[e.valueAt]!) : null;
-  };
-  const degrees = (tag: number) => {
-    const e = gps.find((x) => x.tag === tag);
-    if (e?.type !== 5 || e.count < 3) return null;
-    const at = u32(e.valueAt);
-    const part = (i: number) => {
-      const den = u32(at + i * 8 + 4);
-      return den === 0 ? Number.NaN : u32(at + i * 8) / den;
-    };
-    return part(0) + part(1) / 60 + part(2) / 3600;
-  };
-  const lat = degrees(2);
-  const lon = degrees(4);
-  if (lat === null || lon === null || !Number.isFinite(lat) || !Number.isFinite(lon)) return null;
-  const signedLat = ascii(1) === 'S' ? -lat : lat;
-  const signedLon = ascii(3) === 'W' ? -lon : lon;
-  if (Math.abs(signedLat) > 90 || Math.abs(signedLon) > 180) return null;
-  return { lat: signedLat, lon: signedLon };
+  return exif ? parseExifGps(exif) : null;
 }
 
 function photosDir(dataDir: string): string {

@@ -26,6 +26,7 @@ import {
   PUBLIC_STATES,
   type ReportState,
 } from './domain/workflow.js';
+import { photoGpsPosition } from './photos.js';
 import { rateFix, reopenReport } from './reports.agent.service.js';
 import {
   findNearbyOpenReports,
@@ -166,6 +167,9 @@ function formValuesOf(form: PostedForm): ReportFormValues {
     phone: one(form, 'phone'),
     attributes,
     questionsFor: one(form, 'questionsFor'),
+    photoLat: one(form, 'photoLat'),
+    photoLon: one(form, 'photoLon'),
+    usePhotoPosition: one(form, 'usePhotoPosition'),
   };
 }
 
@@ -184,6 +188,9 @@ function emptyValues(viewerEmail: string | null, q = '', categoryId = ''): Repor
     phone: '',
     attributes: {},
     questionsFor: '',
+    photoLat: '',
+    photoLon: '',
+    usePhotoPosition: '',
   };
 }
 
@@ -245,6 +252,21 @@ function looksLikeImage(data: Buffer): boolean {
 }
 
 // ——— Places ———
+
+/**
+ * The position a phone wrote in one of the photos (read from the uploads, before they are
+ * re-encoded without it), when it is in the city: offered as the place, never taken silently.
+ */
+async function photoPositionInCity(
+  core: CoreServices,
+  photos: ReportPhotoUpload[],
+): Promise<{ lat: number; lon: number } | null> {
+  for (const photo of photos) {
+    const position = await photoGpsPosition(photo.data);
+    if (position && (await core.areas.locateIn(core.config.city.districtLayer, position))) return position;
+  }
+  return null;
+}
 
 async function arrondissementOptions(core: CoreServices): Promise<AreaOption[]> {
   const layer = core.config.city.districtLayer;
@@ -451,9 +473,16 @@ function registerReportForm(app: App, core: CoreServices) {
     if (!values.categoryId) errors.categoryId = 'reports.public.form.category_required';
     else if (!category?.selectable) errors.categoryId = 'reports.public.form.category_unavailable';
 
-    // The place: typed or pinned coordinates first, else the arrondissement.
+    // The place: the photo's position when the person chose it, typed or pinned coordinates,
+    // else the arrondissement.
     let point: { lat: number; lon: number } | null = null;
-    if (values.lat !== '' || values.lon !== '') {
+    const noPlace = values.lat === '' && values.lon === '' && values.arrondissement === '';
+    if (values.usePhotoPosition === '1') {
+      const lat = parseCoordinate(values.photoLat, -90, 90);
+      const lon = parseCoordinate(values.photoLon, -180, 180);
+      if (lat === null || lon === null) errors.place = 'reports.public.form.photo_position_bad';
+      else point = { lat, lon };
+    } else if (values.lat !== '' || values.lon !== '') {
       const lat = parseCoordinate(values.lat, -90, 90);
       const lon = parseCoordinate(values.lon, -180, 180);
       if (lat === null) errors.lat = 'reports.public.form.bad_latitude';
@@ -464,6 +493,18 @@ function registerReportForm(app: App, core: CoreServices) {
       if (!point) errors.arrondissement = 'reports.public.form.arrondissement_unknown';
     } else {
       errors.place = 'reports.public.form.place_required';
+    }
+    // No place yet, and a photo knows where it was taken: offer its position (once).
+    let photoPosition: { lat: number; lon: number } | null = null;
+    if (noPlace && values.usePhotoPosition === '') {
+      photoPosition = await photoPositionInCity(core, [...kept, ...form.files.filter((f) => !f.truncated)]);
+      if (photoPosition) {
+        values.photoLat = photoPosition.lat.toFixed(6);
+        values.photoLon = photoPosition.lon.toFixed(6);
+        // Not an error of the place: a question about it, linked to its radios.
+        delete errors.place;
+        errors.usePhotoPosition = 'reports.public.form.photo_position_choose';
+      }
     }
     if (point && !(await core.areas.locateIn(core.config.city.districtLayer, point))) {
       errors.place = 'reports.public.form.outside_city';
@@ -490,6 +531,12 @@ function registerReportForm(app: App, core: CoreServices) {
       }
     }
 
+    // Only the place was missing and a photo offers one: the form again (200), photos kept,
+    // with the photo's position as a choice to confirm.
+    if (photoPosition && Object.keys(errors).length === 1 && errors.usePhotoPosition) {
+      await keepPhotos(core, values.idempotencyKey, photos);
+      return render(reply, values, { keptPhotos: photos.length, notice: 'photo_position' });
+    }
     if (Object.keys(errors).length > 0) {
       await dropPhotos(core, values.idempotencyKey);
       return render(reply, values, { errors }, 422);

@@ -5,6 +5,8 @@
  * and the other items' forms (contractor, dates, photo position, queue map).
  */
 import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
 import { systemActor } from '../../../core/audit/audit.js';
@@ -415,5 +417,192 @@ describe('date fields: day first, whatever the browser’s language', () => {
     expect(good.body).not.toContain('error-summary');
     const bad = await new Browser(t.app).get('/statistiques/signalements?du=13/13/2026');
     expect(bad.body).toContain('href="#field-du"');
+  });
+});
+
+/** A JPEG whose EXIF says where it was taken, as a phone writes it (degrees, minutes, seconds). */
+async function gpsJpeg(lat: number, lon: number): Promise<Buffer> {
+  const dms = (value: number) => {
+    const a = Math.abs(value);
+    const d = Math.floor(a);
+    const m = Math.floor((a - d) * 60);
+    const s = Math.round(((a - d) * 60 - m) * 60 * 100);
+    return `${d}/1 ${m}/1 ${s}/100`;
+  };
+  return sharp({ create: { width: 120, height: 90, channels: 3, background: '#7a8c5a' } })
+    .jpeg()
+    .withExif({
+      IFD0: { Make: 'TestPhone' },
+      IFD3: {
+        GPSLatitudeRef: lat < 0 ? 'S' : 'N',
+        GPSLatitude: dms(lat),
+        GPSLongitudeRef: lon < 0 ? 'W' : 'E',
+        GPSLongitude: dms(lon),
+      },
+    })
+    .toBuffer();
+}
+
+/** Posts the report form as multipart, photos attached, the way a browser without JavaScript does. */
+async function postWithPhotos(
+  browser: Browser,
+  fields: Record<string, string>,
+  photos: Buffer[],
+): Promise<LightMyRequestResponse> {
+  const page = await browser.get('/signalements/nouveau');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  const boundary = `----r7${randomUUID().replace(/-/g, '')}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries({ _csrf: token, ...fields })) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  for (const [i, photo] of photos.entries()) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="IMG_${i}.JPG"\r\nContent-Type: image/jpeg\r\n\r\n`,
+      ),
+      photo,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  const jar = (browser as unknown as { cookies: Map<string, string> }).cookies;
+  return t.app.inject({
+    method: 'POST',
+    url: '/signalements/nouveau',
+    headers: {
+      cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    },
+    payload: Buffer.concat(parts),
+  });
+}
+
+describe('the photo’s position offered as the place, without JavaScript', () => {
+  const countReports = async () =>
+    Number(
+      (
+        await t.core.db
+          .selectFrom('report_report')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const form = (overrides: Record<string, string> = {}) => ({
+    idempotencyKey: randomUUID(),
+    categoryId: MEGOTS,
+    description: 'Mégots devant la fontaine',
+    action: 'submit',
+    confirmed: '1',
+    ...overrides,
+  });
+
+  it('comes back with the position as a choice; confirmed, the report is there with its photo, without EXIF', async () => {
+    // Place de la Contrescarpe (5e), far from the other tests' points.
+    const photo = await gpsJpeg(48.84418, 2.34947);
+    const browser = new Browser(t.app);
+    const before = await countReports();
+    const fields = form();
+    const offered = await postWithPhotos(browser, fields, [photo]);
+    expect(offered.statusCode).toBe(200);
+    expect(offered.body).toContain('Votre photo indique un lieu');
+    expect(offered.body).toContain('Oui, le problème est à l’endroit de la photo (48.84418, 2.34947)');
+    expect(offered.body).toMatch(/name="photoLat" value="48\.84418\d*"/);
+    expect(offered.body).toContain('Photos déjà reçues : 1.');
+    // Offered, not taken: nothing is checked and nothing is made yet.
+    expect(offered.body).not.toMatch(/name="usePhotoPosition" value="1" checked/);
+    expect(await countReports()).toBe(before);
+
+    const photoLat = /name="photoLat" value="([^"]+)"/.exec(offered.body)?.[1] ?? '';
+    const photoLon = /name="photoLon" value="([^"]+)"/.exec(offered.body)?.[1] ?? '';
+    const sent = await browser.post('/signalements/nouveau', {
+      ...fields,
+      photoLat,
+      photoLon,
+      usePhotoPosition: '1',
+    });
+    expect(sent.statusCode).toBe(303);
+    const reference = /DMR-\d{4}-\d+/.exec(String(sent.headers.location))?.[0] ?? '';
+    const row = await t.core.db
+      .selectFrom('report_report')
+      .select(['id', 'location', 'arrondissement_code'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    expect(row.location.y).toBeCloseTo(48.84418, 5);
+    expect(row.location.x).toBeCloseTo(2.34947, 5);
+    expect(row.arrondissement_code).toBe('5');
+    const photos = await t.core.db
+      .selectFrom('report_photo')
+      .select('storage_key')
+      .where('report_id', '=', row.id)
+      .execute();
+    expect(photos).toHaveLength(1);
+    const { readPhotoFile, photoGpsPosition } = await import('../photos.js');
+    const stored = await readPhotoFile(t.core.config.dataDir, photos[0]?.storage_key ?? '');
+    expect(stored).not.toBeNull();
+    expect(await photoGpsPosition(stored as Buffer)).toBeNull();
+  });
+
+  it('declined, the place is asked for as before; nothing is made', async () => {
+    const browser = new Browser(t.app);
+    const before = await countReports();
+    const fields = form({ photoLat: '48.844180', photoLon: '2.349470', usePhotoPosition: '0' });
+    const refused = await browser.post('/signalements/nouveau', fields);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('href="#field-place"');
+    expect(await countReports()).toBe(before);
+  });
+
+  it('is not offered when a place was given, when the photo has none, or when it is outside the city', async () => {
+    const browser = new Browser(t.app);
+    const withPlace = await postWithPhotos(browser, form({ arrondissement: '6' }), [await gpsJpeg(48.84418, 2.34947)]);
+    expect(withPlace.statusCode).toBe(303);
+
+    const plain = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#888888' } })
+      .jpeg()
+      .toBuffer();
+    for (const photo of [plain, await gpsJpeg(45.764, 4.8357) /* Lyon */]) {
+      const before = await countReports();
+      const refused = await postWithPhotos(browser, form(), [photo]);
+      expect(refused.statusCode).toBe(422);
+      expect(refused.body).not.toContain('usePhotoPosition');
+      expect(refused.body).toContain('href="#field-place"');
+      expect(await countReports()).toBe(before);
+    }
+  });
+
+  it('with other mistakes too, asks about the position in the error summary and keeps what was typed', async () => {
+    const browser = new Browser(t.app);
+    const before = await countReports();
+    const refused = await postWithPhotos(
+      browser,
+      form({ categoryId: '', description: 'Près du <script>alert(1)</script> banc' }),
+      [await gpsJpeg(48.84418, 2.34947)],
+    );
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('href="#field-usePhotoPosition"');
+    expect(refused.body).toContain('href="#field-categoryId"');
+    expect(refused.body).toContain('Près du &lt;script>alert(1)&lt;/script> banc');
+    expect(refused.body).toContain('name="photoLat" value="48.84418');
+    expect(await countReports()).toBe(before);
+  });
+
+  it('a forged position is checked like any other: not a number, or outside the city, is refused', async () => {
+    const browser = new Browser(t.app);
+    const before = await countReports();
+    const notNumber = await browser.post(
+      '/signalements/nouveau',
+      form({ photoLat: '<script>', photoLon: '2.3', usePhotoPosition: '1' }),
+    );
+    expect(notNumber.statusCode).toBe(422);
+    expect(notNumber.body).toContain('La position de la photo n’est pas lisible');
+    expect(notNumber.body).not.toContain('<script>');
+    const outside = await browser.post(
+      '/signalements/nouveau',
+      form({ photoLat: '45.764', photoLon: '4.8357', usePhotoPosition: '1' }),
+    );
+    expect(outside.statusCode).toBe(422);
+    expect(outside.body).toContain('href="#field-place"');
+    expect(await countReports()).toBe(before);
   });
 });

@@ -37,6 +37,11 @@ export interface ReportFormValues {
   attributes: Record<string, string | string[]>;
   /** The category whose questions the person has seen (the questions step is then done). */
   questionsFor: string;
+  /** The position found in a photo, offered as the place ('' when none). */
+  photoLat: string;
+  photoLon: string;
+  /** The person's answer to that offer: '1' use it, '0' no, '' not asked yet. */
+  usePhotoPosition: string;
 }
 
 export interface CategoryChoice {
@@ -72,7 +77,7 @@ export interface NewReportProps {
   /** Photos already received on an earlier step. */
   keptPhotos: number;
   /** Why this step is shown again without an error. */
-  notice?: 'questions' | 'search';
+  notice?: 'questions' | 'search' | 'photo_position';
 }
 
 export const attributeField = (code: string) => `attr_${code}`;
@@ -95,6 +100,9 @@ function HiddenValues({ values }: { values: ReportFormValues }) {
     'email',
     'phone',
     'questionsFor',
+    'photoLat',
+    'photoLon',
+    'usePhotoPosition',
   ];
   return (
     <>
@@ -135,6 +143,11 @@ export function NewReportPage(props: NewReportProps) {
           <p class="field__hint">{t('reports.public.form.photos_not_kept')}</p>
         </>
       )}
+      {props.notice === 'photo_position' && (
+        <Banner tone="info" title={t('reports.public.form.photo_position_step_title')} announce="status">
+          <p>{t('reports.public.form.photo_position_step_text')}</p>
+        </Banner>
+      )}
       {props.notice === 'questions' && (
         <Banner tone="info" title={t('reports.public.form.questions_step_title')} announce="status">
           <p>{t('reports.public.form.questions_step_text')}</p>
@@ -172,6 +185,10 @@ export function NewReportPage(props: NewReportProps) {
             errors={errors}
           />
         )}
+        {/* The script shows it when a chosen photo knows where it was taken. */}
+        <p class="report-form__photo-position" hidden data-photo-position-offer>
+          <button type="button" class="button button--secondary" data-use-photo-position />
+        </p>
         <fieldset class="fieldset">
           <legend class="fieldset__legend">
             {t('reports.public.form.contact_legend')}
@@ -218,9 +235,42 @@ export function NewReportPage(props: NewReportProps) {
   );
 }
 
-function PlaceSection({ ctx, values, errors, arrondissements }: NewReportProps) {
+/** The position read from a photo, as a choice: the person says whether the problem is there. */
+function PhotoPositionChoice({ ctx, values, errors }: NewReportProps) {
+  const { t } = ctx;
+  // Coordinates read as people copy them (a dot, five decimals: about a metre).
+  const position = { lat: Number(values.photoLat).toFixed(5), lon: Number(values.photoLon).toFixed(5) };
+  return (
+    <div
+      class="report-photo-position"
+      data-photo-position
+      data-lat={values.photoLat}
+      data-lng={values.photoLon}
+    >
+      <Hidden name="photoLat" value={values.photoLat} />
+      <Hidden name="photoLon" value={values.photoLon} />
+      <Radios
+        ctx={ctx}
+        name="usePhotoPosition"
+        legend={t('reports.public.form.photo_position_legend')}
+        hint={t('reports.public.form.photo_position_hint')}
+        options={[
+          { value: '1', label: t('reports.public.form.photo_position_use', position) },
+          { value: '0', label: t('reports.public.form.photo_position_other') },
+        ]}
+        value={values.usePhotoPosition}
+        errors={errors}
+        required
+      />
+    </div>
+  );
+}
+
+function PlaceSection(props: NewReportProps) {
+  const { ctx, values, errors, arrondissements } = props;
   const { t } = ctx;
   const { map } = ctx.city;
+  const offered = values.photoLat !== '' && values.photoLon !== '';
   const coordinatesOpen = values.lat !== '' || values.lon !== '' || !!errors?.lat || !!errors?.lon;
   return (
     <fieldset class={`fieldset report-form__section${errors?.place ? ' field--error' : ''}`}>
@@ -248,6 +298,7 @@ function PlaceSection({ ctx, values, errors, arrondissements }: NewReportProps) 
         data-placed={t('reports.public.form.map_placed')}
         data-locating={t('reports.public.form.locating')}
         data-locate-failed={t('reports.public.form.locate_failed')}
+        data-photo-found={t('reports.public.form.photo_position_found')}
       >
         <p class="field__hint" data-picker-only hidden>
           {t('reports.public.form.map_hint')}
@@ -258,6 +309,7 @@ function PlaceSection({ ctx, values, errors, arrondissements }: NewReportProps) 
           {t('reports.public.form.use_my_position')}
         </button>
       </div>
+      {offered && <PhotoPositionChoice {...props} />}
       <Field
         ctx={ctx}
         name="address"
