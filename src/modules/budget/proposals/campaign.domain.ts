@@ -238,6 +238,8 @@ export const MAX_TITLE = 150;
 export const MAX_CAMPAIGN_DESCRIPTION = 5000;
 export const MAX_LABEL = 120;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+/** Words used by the module's own addresses under /budget/, which no campaign may take. */
+export const RESERVED_SLUGS: readonly string[] = ['realisations', 'images', 'api', 'admin', 'compte'];
 const CODE = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 
 /** A campaign form as typed: every date a Paris day, each phase from its first to its last day. */
@@ -310,6 +312,7 @@ export function checkCampaignForm(
   const slug = input.slug.trim().toLowerCase();
   if (!slug) errors.slug = 'budget.campaigns.form.slug_required';
   else if (!SLUG.test(slug)) errors.slug = 'budget.campaigns.form.slug_invalid';
+  else if (RESERVED_SLUGS.includes(slug)) errors.slug = 'budget.campaigns.form.slug_reserved';
   const title = input.title.trim();
   if (!title) errors.title = 'budget.campaigns.form.title_required';
   else if ([...title].length > MAX_TITLE) errors.title = 'budget.campaigns.form.title_too_long';
