@@ -284,3 +284,27 @@ export async function selectMapCellClusters(db: Db, q: MapCellQuery): Promise<Ma
     };
   });
 }
+
+/**
+ * How many reports (every state and date) the counted cells put in the box (whole level-14
+ * cells, so a little more than the box), and in all: an estimate for choosing how to search
+ * the box, read as the cells are. Null before the first count.
+ */
+export async function reportsInBox(
+  db: Db,
+  bbox: MapCellQuery['bbox'],
+  refLat: number,
+): Promise<{ inBox: number; total: number } | null> {
+  const level = 14;
+  const cell = gridCellSize(level, refLat);
+  const { rows } = await sql<{ built: boolean; in_box: number | null; total: number | null }>`
+    select exists (select 1 from report_map_grid) as built,
+      (select sum(n) from report_map_cell
+        where level = ${level}
+          and cx between ${Math.floor(bbox.minLon / cell.lon)} and ${Math.floor(bbox.maxLon / cell.lon)}
+          and cy between ${Math.floor(bbox.minLat / cell.lat)} and ${Math.floor(bbox.maxLat / cell.lat)})::float8 as in_box,
+      (select sum(n) from report_map_cell where level = ${MAP_LEVELS.at(-1)!})::float8 as total`.execute(db);
+  const row = rows[0];
+  if (!row?.built) return null;
+  return { inBox: Number(row.in_box ?? 0), total: Number(row.total ?? 0) };
+}

@@ -34,12 +34,18 @@ import {
   OPEN311_BASE_PATH,
   OPEN311_TIME_ZONE,
   open311Services,
+  planBoxSearch,
   serviceDefinitionDocument,
   serviceListDocument,
   toOpen311Updates,
   toPublicRequest,
 } from './open311/open311.service.js';
-import { findOpen311Request, listPublicEvents, searchOpen311Requests } from './open311/open311.store.js';
+import {
+  type BBox,
+  findOpen311Request,
+  listPublicEvents,
+  searchOpen311Requests,
+} from './open311/open311.store.js';
 import * as schemas from './open311/schemas.js';
 import { applyOpen311Update, domainErrorToOpen311 } from './open311/updates.js';
 
@@ -265,6 +271,8 @@ function registerRoutes(app: App, core: CoreServices) {
         return sendErrors(reply, request.t, format, errors);
       }
       const q = parsed.value;
+      const { bbox, pageSize, page } = extra.value;
+      const plan = q.kind === 'search' && bbox ? await planBoxSearch(core, bbox, page * pageSize) : undefined;
       const rows = await searchOpen311Requests(
         core.db,
         q.kind === 'ids'
@@ -280,9 +288,11 @@ function registerRoutes(app: App, core: CoreServices) {
               end: q.end,
               updatedAfter: extra.value.updatedAfter,
               updatedBefore: extra.value.updatedBefore,
-              limit: extra.value.pageSize,
-              offset: (extra.value.page - 1) * extra.value.pageSize,
+              bbox,
+              limit: pageSize,
+              offset: (page - 1) * pageSize,
             },
+        plan,
       );
       const requests = rows.map((row) => toPublicRequest(row, request.t, core.config.publicUrl));
       return sendDocument(
@@ -403,7 +413,25 @@ function registerRoutes(app: App, core: CoreServices) {
   );
 }
 
-/** Extensions of GET /requests: page/page_size, updated_after/updated_before (v2.1 draft), extensions. */
+/** `minLon,minLat,maxLon,maxLat` (the order of OpenStreetMap and WMS); null when malformed. */
+export function parseBbox(text: string): BBox | null {
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.length !== 4 || !parts.every((part) => /^-?\d{1,3}(\.\d{1,15})?$/.test(part))) return null;
+  const [minLon, minLat, maxLon, maxLat] = parts.map(Number) as [number, number, number, number];
+  const valid =
+    Math.abs(minLat) <= 90 &&
+    Math.abs(maxLat) <= 90 &&
+    Math.abs(minLon) <= 180 &&
+    Math.abs(maxLon) <= 180 &&
+    minLat <= maxLat &&
+    minLon <= maxLon;
+  return valid ? { minLat, minLon, maxLat, maxLon } : null;
+}
+
+/**
+ * Extensions of GET /requests: page/page_size, updated_after/updated_before (v2.1 draft),
+ * extensions, and bbox (reports in a box, e.g. the part of a map on screen).
+ */
 function parseRequestsExtensions(fields: FormFields):
   | {
       ok: true;
@@ -412,6 +440,7 @@ function parseRequestsExtensions(fields: FormFields):
         pageSize: number;
         updatedAfter: Date | null;
         updatedBefore: Date | null;
+        bbox: BBox | null;
         extensions: boolean;
       };
     }
@@ -438,6 +467,9 @@ function parseRequestsExtensions(fields: FormFields):
   const pageSize = integer('page_size', DEFAULT_MAX_REQUESTS, DEFAULT_MAX_REQUESTS);
   const updatedAfter = date('updated_after');
   const updatedBefore = date('updated_before');
+  const bboxText = fieldValue(fields, 'bbox');
+  const bbox = bboxText === null ? null : parseBbox(bboxText);
+  if (bboxText !== null && !bbox) errors.push({ code: 400, key: 'reports.open311.errors.bbox_invalid' });
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -446,6 +478,7 @@ function parseRequestsExtensions(fields: FormFields):
       pageSize,
       updatedAfter,
       updatedBefore,
+      bbox,
       extensions: fieldValue(fields, 'extensions') === 'true',
     },
   };

@@ -32,9 +32,15 @@ import {
   type RejectionKind,
   type ReportState,
 } from '../domain/workflow.js';
+import { reportsInBox } from '../map-cells.js';
 import { REJECTION_REASONS } from '../reports.agent.service.js';
 import { findNearbyOpenReports, type ReportPhotoUpload, submitReport } from '../reports.service.js';
-import { categoriesChangeset, type Open311EventRow, type Open311RequestRow } from './open311.store.js';
+import {
+  type BBox,
+  categoriesChangeset,
+  type Open311EventRow,
+  type Open311RequestRow,
+} from './open311.store.js';
 
 /** Dates in the city's time zone, like the rest of the site. */
 export const OPEN311_TIME_ZONE = 'Europe/Paris';
@@ -257,4 +263,26 @@ export function toOpen311Updates(events: readonly Open311EventRow[]): Open311Upd
     });
   }
   return updates;
+}
+
+/** The most reports a box search reads newest first before it asks the spatial index instead. */
+const MAX_NEWEST_FIRST_SCAN = 50_000;
+
+/**
+ * How to search a box for the newest `needed` reports (see SearchPlan in open311.store.ts): read
+ * the newest reports and keep those in the box when that reads fewer rows than the box holds,
+ * i.e. when inBox² > needed × total (about inBox / total of what is read is kept; three times
+ * that, for safety). Estimated from the map's counted cells; none yet: the spatial index.
+ */
+export async function planBoxSearch(
+  core: CoreServices,
+  bbox: BBox,
+  needed: number,
+): Promise<{ newestFirstScan: number | null }> {
+  const counts = await reportsInBox(core.db, bbox, core.config.city.map.center[0]);
+  if (!counts || counts.inBox <= 0 || counts.inBox ** 2 <= needed * counts.total) {
+    return { newestFirstScan: null };
+  }
+  const scan = Math.ceil((3 * needed * counts.total) / counts.inBox);
+  return { newestFirstScan: scan > MAX_NEWEST_FIRST_SCAN ? null : Math.max(scan, needed) };
 }

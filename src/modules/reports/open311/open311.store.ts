@@ -3,7 +3,7 @@
  * open/closed, date windows, id lists, updated times, timeline events since a date). Never selects
  * a reporter column: nothing personal can reach a GET response from here.
  */
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { Db } from '../../../core/db/database.js';
 import { CLOSED_STATES, OPEN_STATES, type ReportState } from '../domain/workflow.js';
 import '../reports.tables.js';
@@ -39,9 +39,28 @@ export type Open311Search =
       end: Date;
       updatedAfter: Date | null;
       updatedBefore: Date | null;
+      /** Extension: only reports in this box (`bbox=minLon,minLat,maxLon,maxLat`). */
+      bbox: BBox | null;
       limit: number;
       offset: number;
     };
+
+export interface BBox {
+  minLat: number;
+  minLon: number;
+  maxLat: number;
+  maxLon: number;
+}
+
+export interface SearchPlan {
+  /**
+   * With a box holding many reports: read the window's newest reports in order, this many at
+   * most, and keep those in the box (a few pages of the table), instead of fetching every report
+   * of the box from the spatial index and sorting them (tens of thousands in a 2 km box of
+   * central Paris at 1,000,000 reports). Too few found this way: the spatial index answers.
+   */
+  newestFirstScan?: number | null;
+}
 
 /** Closed states that are public (archived reports are not listed anywhere). */
 const PUBLIC_CLOSED = CLOSED_STATES.filter((state) => state !== 'archived');
@@ -105,8 +124,16 @@ function toRow(row: BaseRow): Open311RequestRow {
   };
 }
 
+function inBox(b: BBox) {
+  return sql<SqlBool>`r.location <@ box(point(${b.minLon}::float8, ${b.minLat}::float8), point(${b.maxLon}::float8, ${b.maxLat}::float8))`;
+}
+
 /** GET /requests: newest first within the window, or exactly the ids asked for. */
-export async function searchOpen311Requests(db: Db, search: Open311Search): Promise<Open311RequestRow[]> {
+export async function searchOpen311Requests(
+  db: Db,
+  search: Open311Search,
+  plan: SearchPlan = {},
+): Promise<Open311RequestRow[]> {
   let query = baseQuery(db);
   if (search.kind === 'ids') {
     if (search.references.length === 0) return [];
@@ -114,19 +141,65 @@ export async function searchOpen311Requests(db: Db, search: Open311Search): Prom
   } else {
     const states = statesFor(search.statuses);
     if (states.length === 0) return [];
+    if (search.categoryIds && search.categoryIds.length === 0) return [];
+    if (search.bbox && plan.newestFirstScan) {
+      const found = await newestInBox(db, search, search.bbox, states, plan.newestFirstScan);
+      if (found) return found;
+    }
     query = query
       .where('r.state', 'in', states)
       .where('r.created_at', '>=', search.start)
       .where('r.created_at', '<=', search.end);
-    if (search.categoryIds) {
-      if (search.categoryIds.length === 0) return [];
-      query = query.where('r.category_id', 'in', search.categoryIds);
-    }
+    if (search.categoryIds) query = query.where('r.category_id', 'in', search.categoryIds);
     if (search.updatedAfter) query = query.where('r.updated_at', '>=', search.updatedAfter);
     if (search.updatedBefore) query = query.where('r.updated_at', '<=', search.updatedBefore);
+    if (search.bbox) query = query.where(inBox(search.bbox));
     query = query.limit(search.limit).offset(search.offset);
   }
   const rows = await query.orderBy('r.created_at', 'desc').orderBy('r.reference', 'desc').execute();
+  return rows.map(toRow);
+}
+
+/**
+ * The page of a box search read newest first (see SearchPlan): the ids from the window's newest
+ * `scan` reports, then their rows. Null when the scan found fewer than the page needs (the box
+ * is sparser than its cells said, or the window ends before): the caller asks the spatial index.
+ */
+export async function newestInBox(
+  db: Db,
+  search: Extract<Open311Search, { kind: 'search' }>,
+  box: BBox,
+  states: string[],
+  scan: number,
+): Promise<Open311RequestRow[] | null> {
+  let recent = db
+    .selectFrom('report_report')
+    .select(['id', 'created_at', 'reference', 'state', 'category_id', 'location'])
+    .where('created_at', '>=', search.start)
+    .where('created_at', '<=', search.end);
+  if (search.updatedAfter) recent = recent.where('updated_at', '>=', search.updatedAfter);
+  if (search.updatedBefore) recent = recent.where('updated_at', '<=', search.updatedBefore);
+  let picked = db
+    .selectFrom(recent.orderBy('created_at', 'desc').limit(scan).as('recent'))
+    .select('recent.id')
+    .where('recent.state', 'in', states)
+    // Coordinates, not the index operator: these rows are already in hand.
+    .where(sql<SqlBool>`recent.location[0] between ${box.minLon}::float8 and ${box.maxLon}::float8`)
+    .where(sql<SqlBool>`recent.location[1] between ${box.minLat}::float8 and ${box.maxLat}::float8`);
+  if (search.categoryIds) picked = picked.where('recent.category_id', 'in', search.categoryIds);
+  const ids = await picked
+    .orderBy('recent.created_at', 'desc')
+    .orderBy('recent.reference', 'desc')
+    .limit(search.limit + search.offset)
+    .execute();
+  if (ids.length < search.limit + search.offset) return null;
+  const page = ids.slice(search.offset).map((row) => row.id);
+  if (page.length === 0) return [];
+  const rows = await baseQuery(db)
+    .where('r.id', 'in', page)
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.reference', 'desc')
+    .execute();
   return rows.map(toRow);
 }
 

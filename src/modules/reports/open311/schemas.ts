@@ -112,6 +112,7 @@ export const RequestsQuery = Type.Object({
   page: Str('Extension: page number, from 1'),
   page_size: Str('Extension: 1 to 1000 (default 1000)'),
   extensions: Str('true adds extended_status (mySociety statuses)'),
+  bbox: Str('Extension: only reports in this box, minLon,minLat,maxLon,maxLat (e.g. 2.33,48.85,2.36,48.87)'),
 });
 
 export const CreateBody = Type.Object({
