@@ -360,7 +360,6 @@ function MilestoneItem({
                     milestone: milestone.title,
                     number: projectNumber,
                   })}
-                  loading="lazy"
                 />
               </a>
             </li>
