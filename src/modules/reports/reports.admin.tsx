@@ -61,6 +61,7 @@ import {
   ALL_STATES,
   BULK_ACTIONS,
   type BulkValues,
+  MAP_VIEW,
   type QueueFilters,
   QueuePage,
 } from './views/admin/queue.js';
@@ -71,6 +72,8 @@ type Query = Record<string, string | undefined>;
 type Params = Record<string, string>;
 
 const PAGE_SIZE = 50;
+/** The map shows one page of the same list: more reports per page, still bounded. */
+const MAP_PAGE_SIZE = 200;
 /** Same bound as the citizen's photos (R1 re-encodes and checks the real type). */
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
@@ -167,6 +170,7 @@ function queueFilters(query: Query): QueueFilters {
     arrondissement: query.arrondissement ?? '',
     retard: query.retard === '1',
     tri: query.tri === 'lateness' ? 'lateness' : 'age',
+    vue: query.vue === MAP_VIEW ? MAP_VIEW : 'liste',
   };
 }
 
@@ -189,6 +193,7 @@ function registerQueue(app: App, core: CoreServices) {
     const query = Object.fromEntries(new URL(listUrl, 'http://local.invalid').searchParams) as Query;
     const filters = queueFilters(query);
     const page = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
+    const pageSize = filters.vue === MAP_VIEW ? MAP_PAGE_SIZE : PAGE_SIZE;
     const { items, total } = await agentQueue(core, viewer, {
       serviceId: filters.service || undefined,
       // No choice = the work to do (open states); "all" = every state.
@@ -198,7 +203,7 @@ function registerQueue(app: App, core: CoreServices) {
       late: filters.retard ? true : undefined,
       sort: filters.tri,
       page,
-      pageSize: PAGE_SIZE,
+      pageSize,
     });
     const isManager = viewer.isAdmin || viewer.memberships.some((m) => m.role === 'manager');
     const services: Choice[] = viewer.isAdmin
@@ -222,7 +227,7 @@ function registerQueue(app: App, core: CoreServices) {
         rows={items}
         total={total}
         page={page}
-        pageCount={Math.ceil(total / PAGE_SIZE)}
+        pageCount={Math.ceil(total / pageSize)}
         backlog={isManager ? await backlog(core, viewer) : null}
         bulk={extra.bulk ?? emptyBulk}
         errors={extra.errors}

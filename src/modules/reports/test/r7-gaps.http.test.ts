@@ -454,7 +454,9 @@ async function postWithPhotos(
   const boundary = `----r7${randomUUID().replace(/-/g, '')}`;
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries({ _csrf: token, ...fields })) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    );
   }
   for (const [i, photo] of photos.entries()) {
     parts.push(
@@ -555,7 +557,9 @@ describe('the photo’s position offered as the place, without JavaScript', () =
 
   it('is not offered when a place was given, when the photo has none, or when it is outside the city', async () => {
     const browser = new Browser(t.app);
-    const withPlace = await postWithPhotos(browser, form({ arrondissement: '6' }), [await gpsJpeg(48.84418, 2.34947)]);
+    const withPlace = await postWithPhotos(browser, form({ arrondissement: '6' }), [
+      await gpsJpeg(48.84418, 2.34947),
+    ]);
     expect(withPlace.statusCode).toBe(303);
 
     const plain = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#888888' } })
@@ -604,5 +608,72 @@ describe('the photo’s position offered as the place, without JavaScript', () =
     expect(outside.statusCode).toBe(422);
     expect(outside.body).toContain('href="#field-place"');
     expect(await countReports()).toBe(before);
+  });
+});
+
+describe('the agent’s queue on a map', () => {
+  function markersOf(
+    body: string,
+  ): { lat: number; lng: number; href: string; reference: string; late: boolean }[] {
+    const raw = /data-markers="([^"]*)"/.exec(body)?.[1] ?? '[]';
+    return JSON.parse(
+      raw
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>'),
+    );
+  }
+
+  it('shows the same filtered queue as pins, with the table under it as the reference', async () => {
+    const mine = await report();
+    const other = await submitReport(
+      t.core,
+      {
+        categoryId: MEGOTS,
+        lat: 48.831,
+        lon: 2.3555, // place d'Italie (13e): another service
+        description: 'ailleurs',
+        reporter: {},
+        channel: 'web',
+      },
+      systemActor,
+    );
+    const list = await agent5.browser.get('/admin/signalements?tri=lateness');
+    expect(list.body).toContain('href="/admin/signalements?tri=lateness&amp;vue=carte"');
+    expect(list.body).toMatch(/<a href="\/admin\/signalements\?tri=lateness" aria-current="page">Liste<\/a>/);
+    expect(list.body).not.toContain('data-queue-map');
+
+    const page = await agent5.browser.get('/admin/signalements?tri=lateness&vue=carte');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-queue-map');
+    expect(page.body).toMatch(/aria-current="page">Carte<\/a>/);
+    expect(page.body).toContain('<input type="hidden" name="vue" value="carte"/>');
+    expect(page.body).toContain('Le tableau ci-dessous donne les mêmes');
+    expect(page.body).toContain('elle demande JavaScript');
+    expect(page.body).toMatch(/<script src="\/assets\/queue-map\.[0-9a-f]+\.js" defer><\/script>/);
+    const markers = markersOf(page.body);
+    const pin = markers.find((m) => m.reference === mine.reference);
+    expect(pin).toMatchObject({ href: `/admin/signalements/${mine.reference}`, late: false });
+    expect(pin?.lat).toBeGreaterThan(48.8);
+    expect(markers.some((m) => m.reference === other.reference)).toBe(false);
+    // The same reports as the table of the page, and nothing personal in the pins.
+    const tableRefs = [...page.body.matchAll(/<a href="\/admin\/signalements\/(DMR-[\d-]+)">/g)].map(
+      (m) => m[1],
+    );
+    expect(new Set(markers.map((m) => m.reference))).toEqual(new Set(tableRefs));
+    expect(/data-markers="[^"]*"/.exec(page.body)?.[0]).not.toContain('zoe@example.test');
+    expect(/data-markers="[^"]*"/.exec(page.body)?.[0]).not.toContain('Habitante');
+  });
+
+  it('keeps the map when filtering, and an empty filter gives no map', async () => {
+    const none = await agent5.browser.get('/admin/signalements?vue=carte&etat=archived');
+    expect(none.statusCode).toBe(200);
+    expect(none.body).not.toContain('data-queue-map');
+    expect(none.body).toContain('Aucun signalement ne correspond');
+    const odd = await agent5.browser.get('/admin/signalements?vue=%3Cscript%3E');
+    expect(odd.statusCode).toBe(200);
+    expect(odd.body).not.toContain('data-queue-map');
+    expect(odd.body).not.toContain('<script>');
   });
 });

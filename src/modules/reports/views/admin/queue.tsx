@@ -13,6 +13,7 @@ import { BackofficePage } from '../../../backoffice/common.js';
 import type { WorkflowAction } from '../../domain/workflow.js';
 import type { AgentReportRow, BacklogRow } from '../../reports.agent.service.js';
 import { DayField } from '../dates.js';
+import { ReportStyles } from '../public/common.js';
 import {
   actionLabel,
   ageInDays,
@@ -30,7 +31,12 @@ export interface QueueFilters {
   arrondissement: string;
   retard: boolean;
   tri: 'age' | 'lateness';
+  /** The same queue as a table ('liste') or on a map above the table ('carte'). */
+  vue: 'liste' | typeof MAP_VIEW;
 }
+
+/** The `vue` value of the map view. */
+export const MAP_VIEW = 'carte';
 
 export interface BulkValues {
   ids: string[];
@@ -103,8 +109,10 @@ export function QueuePage({
 }) {
   const { t } = ctx;
   const query = listUrl.includes('?') ? listUrl.slice(listUrl.indexOf('?') + 1) : '';
+  const onMap = filters.vue === MAP_VIEW;
   return (
     <BackofficePage ctx={ctx} title={t('reports.admin.queue.title')}>
+      {onMap && <ReportStyles ctx={ctx} />}
       {backlog && backlog.length > 0 && (
         <section aria-labelledby="backlog-title">
           <h2 id="backlog-title">{t('reports.admin.backlog.title')}</h2>
@@ -137,7 +145,9 @@ export function QueuePage({
         </section>
       )}
 
+      <ViewSwitch ctx={ctx} query={query} onMap={onMap} />
       <form method="get" action="/admin/signalements" class="form form--inline">
+        {onMap && <input type="hidden" name="vue" value={MAP_VIEW} />}
         <Select
           ctx={ctx}
           name="service"
@@ -224,6 +234,7 @@ export function QueuePage({
       )}
 
       <ErrorSummary ctx={ctx} errors={errors} />
+      {onMap && rows.length > 0 && <QueueMap ctx={ctx} rows={rows} />}
       {rows.length === 0 ? (
         <p>{t('reports.admin.queue.empty')}</p>
       ) : (
@@ -307,6 +318,86 @@ export function QueuePage({
         </form>
       )}
       <Pagination ctx={ctx} url={listUrl} page={page} pageCount={pageCount} />
+      {onMap && <script src={ctx.asset('queue-map.js')} defer />}
     </BackofficePage>
+  );
+}
+
+/** "List | Map": the same filters, the other view (the page number starts again). */
+function ViewSwitch({ ctx, query, onMap }: { ctx: PageContext; query: string; onMap: boolean }) {
+  const { t } = ctx;
+  const params = new URLSearchParams(query);
+  params.delete('page');
+  params.delete('vue');
+  const list = params.toString();
+  params.set('vue', MAP_VIEW);
+  const map = params.toString();
+  return (
+    <nav aria-label={t('reports.admin.map.views')}>
+      <ul class="reports-links queue-views">
+        <li>
+          <a href={`/admin/signalements${list ? `?${list}` : ''}`} aria-current={onMap ? undefined : 'page'}>
+            {t('reports.admin.map.view_list')}
+          </a>
+        </li>
+        <li>
+          <a href={`/admin/signalements?${map}`} aria-current={onMap ? 'page' : undefined}>
+            {t('reports.admin.map.view_map')}
+          </a>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/**
+ * The reports of this page of the queue on a map (drawn by queue-map.js). The table below
+ * stays the reference: without JavaScript only this note shows, and it says so.
+ */
+function QueueMap({ ctx, rows }: { ctx: PageContext; rows: AgentReportRow[] }) {
+  const { t } = ctx;
+  const { map } = ctx.city;
+  const markers = rows.map((row) => ({
+    lat: row.lat,
+    lng: row.lon,
+    href: `/admin/signalements/${encodeURIComponent(row.reference)}`,
+    reference: row.reference,
+    late: row.late,
+    label: t(row.late ? 'reports.admin.map.marker_late' : 'reports.admin.map.marker', {
+      reference: row.reference,
+      category: row.categoryLabel.split(' › ').pop() ?? row.categoryLabel,
+      state: stateLabel(t, row.state),
+    }),
+  }));
+  return (
+    <section
+      class="map queue-map"
+      aria-labelledby="queue-map-title"
+      data-queue-map
+      data-lat={String(map.center[0])}
+      data-lng={String(map.center[1])}
+      data-zoom={String(map.zoom)}
+      data-tile-url={map.tileUrl}
+      data-attribution={map.tileAttribution}
+      data-geojson-url={`/api/areas/${encodeURIComponent(ctx.city.districtLayer)}.geojson`}
+      data-markers={JSON.stringify(markers)}
+    >
+      <h2 id="queue-map-title">{t('reports.admin.map.title')}</h2>
+      <div class="map__canvas" />
+      <p class="queue-map__legend" data-map-only hidden>
+        <span class="queue-map__key">
+          <span class="queue-pin" aria-hidden="true" /> {t('reports.admin.map.legend_on_time')}
+        </span>
+        <span class="queue-map__key">
+          <span class="queue-pin queue-pin--late" aria-hidden="true">
+            !
+          </span>{' '}
+          {t('reports.admin.map.legend_late')}
+        </span>
+      </p>
+      <div class="map__fallback">
+        <p>{t('reports.admin.map.note', { count: rows.length })}</p>
+      </div>
+    </section>
   );
 }
