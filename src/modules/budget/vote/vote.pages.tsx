@@ -333,58 +333,62 @@ export const registerVotePages: RouteRegistrar = async (app: App, core: CoreServ
     return renderBasket(reply, vc, envelope, savedValues(vc, mine!, envelope.id), mine!.ballot!.revision);
   });
 
+  /**
+   * Saving a basket: the service checks everything (voter, arrondissement, rules) in its
+   * transaction, so nothing is read before it; the saved ballot is read only to redraw a
+   * refused form.
+   */
   app.post('/budget/:slug/vote/enveloppe/:code', { schema: { hide: true } }, async (request, reply) => {
-    const context = await basketContext(request, reply);
-    if (context.redirect) return context.redirect;
-    const { vc, envelope, mine } = context;
+    const vc = await loadVoteCampaign(core, params(request).slug, request.viewer);
+    const envelope = vc.envelopes.find((e) => e.code === params(request).code);
+    if (!envelope) throw new NotFoundError();
+    const here = voteHref(vc.campaign.slug);
+    const viewer = request.viewer;
+    if (!viewer) return signIn(reply, here);
+    if (!isVoteOpen(vc.campaign, new Date())) return voteHome(request, reply, vc, 'budget.vote.closed', 422);
     const body = request.body;
     const { submission, values } = readBasket(body, vc.campaign.votingMethod);
     const revision = parseRevision(field(body, 'revision'));
-    const current = mine!.ballot!.revision;
-    if (field(body, 'envelope') !== envelope.code || revision === null) {
-      return renderBasket(
-        reply,
-        vc,
-        envelope,
-        values,
-        current,
-        { errors: { fields: { basket: 'budget.vote.tampered' } } },
-        422,
-      );
-    }
-    let result: { emptied: boolean };
+    const confirm = field(body, 'action') === 'confirm';
+    const refuse = async (extra: { errors?: FormErrors; problem?: string }, status: number) => {
+      const mine = await myVote(core, vc.campaign, viewer);
+      if (!mine.ballot) return voteHome(request, reply, vc, extra.problem, status);
+      return renderBasket(reply, vc, envelope, values, mine.ballot.revision, extra, status);
+    };
+    if (field(body, 'envelope') !== envelope.code || revision === null)
+      return refuse({ errors: { fields: { basket: 'budget.vote.tampered' } } }, 422);
     try {
-      result = await saveBasket(
+      const result = await saveBasket(
         core,
         vc,
-        request.viewer!,
+        viewer,
         envelope.id,
         submission,
         revision,
         request.actor(),
+        new Date(),
+        {
+          confirm,
+        },
+      );
+      if (result.confirmed) return reply.redirect(`${here}/confirmation`, 303);
+      return reply.redirectWithFlash(
+        here,
+        result.emptied ? 'budget.vote.basket.emptied' : 'budget.vote.basket.saved',
       );
     } catch (error) {
-      if (error instanceof BasketError)
-        return renderBasket(reply, vc, envelope, values, current, { errors: problemsToErrors(error) }, 422);
+      if (error instanceof BasketError) return refuse({ errors: problemsToErrors(error) }, 422);
       if (error instanceof DomainError && error.status !== 404) {
-        // The page was stale: show what was sent, against the current revision, to send again.
-        const fresh = (await myVote(core, vc.campaign, request.viewer!)).ballot?.revision ?? current;
-        return renderBasket(
-          reply,
-          vc,
-          envelope,
-          values,
-          fresh,
-          { problem: error.code },
-          error.code === 'budget.vote.stale_form' ? 409 : 422,
-        );
+        if (
+          error.code === 'budget.vote.declaration_first' ||
+          error.code === 'budget.vote.arrondissement.choose_first'
+        )
+          return voteHome(request, reply, vc, error.code, 422);
+        // A stale page: what was sent is shown again, against the current revision, to send again.
+        return refuse({ problem: error.code }, error.code === 'budget.vote.stale_form' ? 409 : 422);
       }
       throw error;
     }
-    return reply.redirectWithFlash(
-      voteHref(vc.campaign.slug),
-      result.emptied ? 'budget.vote.basket.emptied' : 'budget.vote.basket.saved',
-    );
   });
 
   app.post('/budget/:slug/vote/confirmer', { schema: { hide: true } }, async (request, reply) => {

@@ -303,8 +303,9 @@ function isEmpty(submission: BasketSubmission): boolean {
  * submissions at once (two tabs, two app instances), the second waits, then is refused as
  * stale when it carries the revision the first one replaced. The database's own checks
  * (migration 202611260120) refuse an overspent basket or a foreign project even if this
- * code did not. Saving puts a confirmed ballot back to draft: it must be confirmed again.
- * An empty basket empties a saved one; with nothing saved it is refused.
+ * code did not. Saving puts a confirmed ballot back to draft: it must be confirmed again —
+ * unless `confirm` is set ("save and confirm my vote"), which confirms the whole ballot in the
+ * same transaction. An empty basket empties a saved one; with nothing saved it is refused.
  */
 export async function saveBasket(
   core: CoreServices,
@@ -315,7 +316,8 @@ export async function saveBasket(
   expectedRevision: number | undefined,
   actor: Actor,
   now = new Date(),
-): Promise<{ revision: number; emptied: boolean }> {
+  options: { confirm?: boolean } = {},
+): Promise<{ revision: number; emptied: boolean; confirmed: boolean }> {
   const { campaign } = vc;
   assertVoteOpen(campaign, now);
   const envelope = vc.envelopes.find((e) => e.id === envelopeId);
@@ -327,16 +329,21 @@ export async function saveBasket(
   const checked = empty ? null : checkBasket(envelopeRules(campaign, envelope), projects, submission);
   if (checked && !checked.ok) throw new BasketError(checked.problems);
   const lines = checked?.ok ? checked.lines : [];
+  const confirm = options.confirm === true;
 
-  return withDatabaseRules(() =>
+  const result = await withDatabaseRules(() =>
     core.db.transaction().execute(async (tx) => {
       const ballotKey = await voterBallotKey(core, tx, campaign, viewer);
-      const ballot = await store.advanceBallot(tx, ballotKey, { state: 'draft', expectedRevision });
+      const ballot = await store.advanceBallot(tx, ballotKey, {
+        state: confirm ? 'confirmed' : 'draft',
+        expectedRevision,
+      });
       if (!ballot) throw new DomainError('budget.vote.stale_form', 422);
       if (hasArrondissements(vc) && ballot.arrondissement_envelope_id === null)
         throw new DomainError('budget.vote.arrondissement.choose_first', 422);
       if (envelope.kind === 'arrondissement' && envelope.id !== ballot.arrondissement_envelope_id)
         throw new DomainError('budget.vote.not_your_arrondissement');
+      let state: 'declared' | 'draft' | 'confirmed' = confirm ? 'confirmed' : 'draft';
       if (empty) {
         const had = await tx
           .deleteFrom('budget_ballot_line')
@@ -345,6 +352,16 @@ export async function saveBasket(
           .executeTakeFirst();
         if (Number(had.numDeletedRows) === 0)
           throw new BasketError([{ field: 'projects', code: 'budget.ballot.empty' }]);
+        const remaining = await tx
+          .selectFrom('budget_ballot_line')
+          .select('project_id')
+          .where('ballot_key', '=', ballotKey)
+          .limit(1)
+          .executeTakeFirst();
+        if (!remaining) {
+          if (confirm) throw new DomainError('budget.vote.nothing_to_confirm', 422);
+          state = 'declared';
+        }
       } else {
         await store.replaceEnvelopeLines(
           tx,
@@ -352,21 +369,30 @@ export async function saveBasket(
           lines,
         );
       }
-      const remaining = await tx
-        .selectFrom('budget_ballot_line')
-        .select('project_id')
-        .where('ballot_key', '=', ballotKey)
-        .limit(1)
-        .executeTakeFirst();
-      await store.setParticipationState(tx, campaign.id, viewer.id, remaining ? 'draft' : 'declared');
+      await store.setParticipationState(tx, campaign.id, viewer.id, state);
       await recordAudit(tx, actor, {
-        action: empty ? 'budget.vote.basket_emptied' : 'budget.vote.basket_saved',
+        action: confirm
+          ? 'budget.vote.confirmed'
+          : empty
+            ? 'budget.vote.basket_emptied'
+            : 'budget.vote.basket_saved',
         objectType: 'budget_campaign',
         objectId: campaign.id,
         details: { campaign: campaign.slug },
       });
-      return { revision: ballot.revision, emptied: empty };
+      return { revision: ballot.revision, emptied: empty, confirmed: confirm };
     }),
+  );
+  if (confirm) await sendConfirmation(core, campaign.id, viewer.id);
+  return result;
+}
+
+/** After the commit (the job reads the ballot). Its data names who, never what. */
+async function sendConfirmation(core: CoreServices, campaignId: string, userId: string): Promise<void> {
+  await core.jobs.send(
+    CONFIRMATION_MAIL_JOB,
+    { campaignId, userId },
+    { retryLimit: 5, retryDelaySeconds: 30 },
   );
 }
 
@@ -404,13 +430,8 @@ export async function confirmBallot(
       });
     }),
   );
-  // After the commit (the job reads the ballot). Its data names who, never what: the summary
-  // is written when the mail is sent.
-  await core.jobs.send(
-    CONFIRMATION_MAIL_JOB,
-    { campaignId: campaign.id, userId: viewer.id },
-    { retryLimit: 5, retryDelaySeconds: 30 },
-  );
+  // The summary is written when the mail is sent, never into the job queue.
+  await sendConfirmation(core, campaign.id, viewer.id);
 }
 
 // ——— Booth ballots ———

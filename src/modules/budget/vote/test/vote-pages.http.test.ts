@@ -161,15 +161,13 @@ describe('voting without JavaScript', () => {
     // The other arrondissement's basket is not the voter's.
     const other = await browser.get(`/budget/${fx.slug}/vote/enveloppe/11`);
     expect(other.statusCode).toBe(303);
-    expect(
-      (
-        await browser.post(
-          `/budget/${fx.slug}/vote/enveloppe/11`,
-          { envelope: '11', revision, projects: '12' },
-          { csrfFrom: city },
-        )
-      ).statusCode,
-    ).toBe(303);
+    const foreign = await browser.post(
+      `/budget/${fx.slug}/vote/enveloppe/11`,
+      { envelope: '11', revision, projects: '12' },
+      { csrfFrom: city },
+    );
+    expect(foreign.statusCode).toBe(422);
+    expect(foreign.body).toContain('Vous votez dans votre arrondissement de cœur seulement');
     expect(await lines(fx)).toBe(0);
 
     const saved = await browser.post(city, { envelope: 'paris', revision, projects: ['1', '3'] });
@@ -240,6 +238,19 @@ describe('voting without JavaScript', () => {
     expect(again.body).toMatch(
       /id="field-grade-1"[^>]*value="adore"[^>]*checked|value="adore"[^>]*checked[^>]*/,
     );
+    // "Save and confirm" in one step, from the last basket.
+    const arr = `/budget/${fx.slug}/vote/enveloppe/5`;
+    const done = await browser.post(arr, {
+      envelope: '5',
+      revision: revisionOf((await browser.get(arr)).body),
+      'grade-9': 'aime_bien',
+      action: 'confirm',
+    });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`/budget/${fx.slug}/vote/confirmation`);
+    const summary = await browser.get(`/budget/${fx.slug}/vote/confirmation`);
+    expect(summary.body).toContain("J'aime bien");
+    expect(summary.body).toContain("J'adore");
   });
 
   it('outside the vote phase, and for an account that may not vote', async () => {

@@ -480,7 +480,12 @@ export function BasketPage({
           />
         </div>
         <ButtonGroup>
-          <Button>{t('budget.vote.basket.save')}</Button>
+          <Button name="action" value="save">
+            {t('budget.vote.basket.save')}
+          </Button>
+          <Button name="action" value="confirm" variant="secondary">
+            {t('budget.vote.basket.save_confirm')}
+          </Button>
           <ButtonLink href={voteHref(campaign.slug)} variant="secondary">
             {t('budget.vote.basket.back')}
           </ButtonLink>
