@@ -57,7 +57,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     database,
     db: database.db,
     sessions: new SessionStore(database.db),
-    rateLimiter: new RateLimiter(database.db),
+    rateLimiter: new RateLimiter(database.db, database.executor),
     permissions,
     mailer,
     jobs,
