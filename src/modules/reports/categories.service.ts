@@ -60,6 +60,11 @@ export interface CategoryTreeView {
   /** Every category, in tree order. */
   categories: StoredCategory[];
   byId: Map<string, StoredCategory>;
+  /**
+   * Every service with its areas, for routing: read with the tree, whose fingerprint covers
+   * org_service too, instead of once per submission.
+   */
+  services: store.ServiceRecord[];
 }
 
 export interface SaveCategoryInput {
@@ -87,6 +92,7 @@ export const MAX_TARGET_DAYS = 365;
 
 async function loadTree(db: Db): Promise<CategoryTreeView> {
   const rows = await store.selectCategories(db);
+  const services = await store.selectServices(db);
   const tree = buildCategoryTree(
     rows.map((row) => ({
       id: row.id,
@@ -134,7 +140,7 @@ async function loadTree(db: Db): Promise<CategoryTreeView> {
       selectable: isSelectable(tree, id),
     });
   }
-  return { tree, categories, byId: new Map(categories.map((c) => [c.id, c])) };
+  return { tree, categories, byId: new Map(categories.map((c) => [c.id, c])), services };
 }
 
 /**

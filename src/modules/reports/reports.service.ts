@@ -350,7 +350,7 @@ export async function submitReport(
     .filter(([layer, area]) => area && layer !== core.config.city.districtLayer && layer !== 'quartiers')
     .map(([, area]) => area!);
   const pointAreas = [...others, ...(quartier ? [quartier] : []), ...(district ? [district] : [])];
-  const services = await store.selectServices(core.db);
+  const services = view.services;
   const decision = routeReport({
     defaultServiceId: chosen.effectiveServiceId,
     services: services.map((s) => ({
@@ -415,20 +415,22 @@ export async function submitReport(
       });
       // Someone else's transaction holds this key: roll back ours (its number stays unused).
       if (!inserted) throw new DuplicateSubmission();
-      await store.insertEvent(tx, {
-        report_id: inserted.id,
-        kind: 'received',
-        actor_id: actor.userId,
-        public: true,
-        data: { channel: input.channel },
-      });
-      await store.insertEvent(tx, {
-        report_id: inserted.id,
-        kind: 'routed',
-        actor_id: null,
-        public: true,
-        data: { ...routing, serviceName: service?.name ?? null },
-      });
+      await store.insertEvents(tx, [
+        {
+          report_id: inserted.id,
+          kind: 'received',
+          actor_id: actor.userId,
+          public: true,
+          data: { channel: input.channel },
+        },
+        {
+          report_id: inserted.id,
+          kind: 'routed',
+          actor_id: null,
+          public: true,
+          data: { ...routing, serviceName: service?.name ?? null },
+        },
+      ]);
       for (const [i, photo] of processed.entries()) {
         await store.insertPhoto(tx, {
           report_id: inserted.id,
@@ -455,7 +457,8 @@ export async function submitReport(
       });
       return { id: inserted.id, reference };
     });
-    await notifyReportCreated(core, result.id);
+    // No e-mail and no account: nobody to write to, no need to look.
+    if (email !== '' || input.reporter.userId) await notifyReportCreated(core, result.id);
     return { ...result, created: true };
   } catch (error) {
     await Promise.all(storageKeys.map((key) => deletePhotoFile(core.config.dataDir, key)));

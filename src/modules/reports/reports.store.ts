@@ -205,19 +205,21 @@ export async function insertReport(tx: Db, row: ReportInsert): Promise<{ id: str
   return inserted ?? null;
 }
 
-export async function insertEvent(
+/** Several events in one statement (a submission's "received" and "routed"), ids in order. */
+export async function insertEvents(
   db: Db,
-  event: {
+  events: {
     report_id: string;
     kind: string;
     actor_id: string | null;
     public: boolean;
     data: Record<string, unknown>;
-  },
+  }[],
 ): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('report_event')
-    .values({ ...event, data: JSON.stringify(event.data) })
+    .values(events.map((event) => ({ ...event, data: JSON.stringify(event.data) })))
     .execute();
 }
 

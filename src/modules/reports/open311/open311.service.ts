@@ -186,12 +186,15 @@ export async function createOpen311Request(
   apiKey: { id: string; name: string },
   actor: Actor,
 ): Promise<CreatedRequest> {
-  const nearby = await findNearbyOpenReports(core, {
+  // Looked up while the report is made (another connection): the notice needs no wait of its own.
+  const nearbyLookup = findNearbyOpenReports(core, {
     categoryId: parsed.serviceCode,
     lat: parsed.lat,
     lon: parsed.long,
     radiusMetres: 50,
   });
+  // A failed submission must not leave this promise's rejection unhandled.
+  nearbyLookup.catch(() => {});
   const attributes: Record<string, string | string[]> = {};
   for (const [code, value] of Object.entries(parsed.attributes)) {
     attributes[code] = Array.isArray(value) ? value : String(value);
@@ -222,6 +225,7 @@ export async function createOpen311Request(
     },
     actor,
   );
+  const nearby = await nearbyLookup;
   const other = nearby.find((report) => report.reference !== result.reference);
   return { reference: result.reference, created: result.created, nearbyReference: other?.reference ?? null };
 }
