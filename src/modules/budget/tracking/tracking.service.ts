@@ -444,6 +444,67 @@ export interface ProjectPlace {
   lon: number | null;
 }
 
+/** What the published count says of one project (read from the vote part's stored results). */
+export interface ProjectVoteResult {
+  method: 'approval' | 'knapsack' | 'majority_judgment';
+  /** Ballots counted in the project's envelope. */
+  ballots: number;
+  /** Ballots that chose it, or graded it above the lowest grade. */
+  votes: number;
+  rank: number;
+  /** Projects in the envelope's count. */
+  projectCount: number;
+  selected: boolean;
+  /** Majority judgment: judgments per grade, worst first (PARIS_GRADES order). */
+  profile: number[] | null;
+  /** Majority judgment: index of the majority grade in PARIS_GRADES. */
+  majorityGrade: number | null;
+}
+
+interface StoredCount {
+  ballots?: unknown;
+  projects?: {
+    id?: unknown;
+    votes?: unknown;
+    rank?: unknown;
+    selected?: unknown;
+    profile?: unknown;
+    majorityGrade?: unknown;
+  }[];
+}
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/** The published result of a project, or null (not published, or a shape this code does not know). */
+async function voteResultOf(
+  core: CoreServices,
+  campaignId: string,
+  envelopeId: string,
+  projectId: string,
+): Promise<ProjectVoteResult | null> {
+  const row = await store.selectPublishedResult(core.db, campaignId, envelopeId);
+  if (!row) return null;
+  const method = row.method;
+  if (method !== 'approval' && method !== 'knapsack' && method !== 'majority_judgment') return null;
+  const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as StoredCount | null;
+  const projects = Array.isArray(data?.projects) ? data.projects : [];
+  const mine = projects.find((p) => p?.id === projectId);
+  if (!mine || !isCount(mine.votes) || !isCount(mine.rank)) return null;
+  const profile =
+    Array.isArray(mine.profile) && mine.profile.every(isCount) ? (mine.profile as number[]) : null;
+  return {
+    method,
+    ballots: isCount(data?.ballots) ? data.ballots : Number(row.ballots),
+    votes: mine.votes,
+    rank: mine.rank,
+    projectCount: projects.length,
+    selected: mine.selected === true,
+    profile: method === 'majority_judgment' ? profile : null,
+    majorityGrade: method === 'majority_judgment' && isCount(mine.majorityGrade) ? mine.majorityGrade : null,
+  };
+}
+
 export interface PublicProject {
   id: string;
   campaign: { slug: string; title: string };
@@ -460,6 +521,8 @@ export interface PublicProject {
   mergedProposals: { reference: string; title: string; href: string }[];
   /** null until the results are published. */
   selected: boolean | null;
+  /** Votes or grades received, once the results are published. */
+  voteResult: ProjectVoteResult | null;
   /** Winners only. */
   tracking: Tracking | null;
   followerCount: number;
@@ -496,28 +559,30 @@ export async function getPublicProject(
   if (!campaign || !visibleTo(viewer, { campaign_published: campaign.published })) return null;
   const project = await campaigns.findProject(core.db, campaign.id, Number(numberText));
   if (!project) return null;
-  const [envelope, credits, directorateName, followers, comments, names, tracking] = await Promise.all([
-    campaigns.findEnvelope(core.db, campaign.id, project.envelopeId),
-    campaigns.listProjectCredits(core.db, project.id),
-    project.directorateId
-      ? store.selectDirectorateName(core.db, project.directorateId)
-      : Promise.resolve(null),
-    store.followerInfo(core.db, project.id, viewer?.id ?? null),
-    store.selectVisibleComments(core.db, project.id),
-    arrondissementNames(core),
-    project.selected === true
-      ? trackingOf(
-          core,
-          {
-            id: project.id,
-            implementation_status: project.implementationStatus,
-            progress_percent: project.progressPercent,
-            abandoned_reason: project.abandonedReason,
-          },
-          now,
-        )
-      : Promise.resolve(null),
-  ]);
+  const [envelope, credits, directorateName, followers, comments, names, tracking, voteResult] =
+    await Promise.all([
+      campaigns.findEnvelope(core.db, campaign.id, project.envelopeId),
+      campaigns.listProjectCredits(core.db, project.id),
+      project.directorateId
+        ? store.selectDirectorateName(core.db, project.directorateId)
+        : Promise.resolve(null),
+      store.followerInfo(core.db, project.id, viewer?.id ?? null),
+      store.selectVisibleComments(core.db, project.id),
+      arrondissementNames(core),
+      project.selected === true
+        ? trackingOf(
+            core,
+            {
+              id: project.id,
+              implementation_status: project.implementationStatus,
+              progress_percent: project.progressPercent,
+              abandoned_reason: project.abandonedReason,
+            },
+            now,
+          )
+        : Promise.resolve(null),
+      voteResultOf(core, campaign.id, project.envelopeId, project.id),
+    ]);
   const authors: string[] = [];
   for (const name of credits.flatMap((c) => c.authors.map((a) => a.trim()))) {
     if (name && !authors.includes(name)) authors.push(name);
@@ -552,6 +617,7 @@ export async function getPublicProject(
       href: `/budget/${slug}/propositions/${encodeURIComponent(c.reference)}`,
     })),
     selected: project.selected,
+    voteResult,
     tracking,
     followerCount: followers.count,
     following: followers.following,

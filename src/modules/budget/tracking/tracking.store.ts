@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../core/db/database.js';
 import type { ImplementationStatus } from '../budget.tables.js';
+import '../vote/vote.tables.js';
 import './tracking.tables.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -460,6 +461,17 @@ export async function selectDirectorateName(db: Db, directorateId: string): Prom
     .where('id', '=', directorateId)
     .executeTakeFirst();
   return row?.name ?? null;
+}
+
+/** The vote part's published count of an envelope (budget_result), or nothing before publication. */
+export async function selectPublishedResult(db: Db, campaignId: string, envelopeId: string) {
+  return db
+    .selectFrom('budget_result')
+    .select(['method', 'ballots', 'data'])
+    .where('campaign_id', '=', campaignId)
+    .where('envelope_id', '=', envelopeId)
+    .where('published_at', 'is not', null)
+    .executeTakeFirst();
 }
 
 export interface CommentRecord {

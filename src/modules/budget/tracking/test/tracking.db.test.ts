@@ -633,6 +633,69 @@ describe('following and the public page', () => {
     expect(await getPublicProject(core, w.slug, '1abc', null)).toBeNull();
   });
 
+  it('shows the votes or the grades received once the vote part has published the count', async () => {
+    const w = await createWorld(core);
+    const count = (method: string, published: boolean) =>
+      core.db
+        .insertInto('budget_result')
+        .values({
+          campaign_id: w.campaignId,
+          envelope_id: w.arrEnvelope,
+          campaign_ballots: 120,
+          ballots: 100,
+          method,
+          rule: 'greedy',
+          data: JSON.stringify({
+            ballots: 100,
+            projects: [
+              {
+                id: w.winner,
+                votes: 80,
+                rank: 1,
+                selected: true,
+                profile: [20, 10, 30, 40],
+                majorityGrade: 2,
+              },
+              {
+                id: w.winner2,
+                votes: 60,
+                rank: 2,
+                selected: true,
+                profile: [40, 10, 30, 20],
+                majorityGrade: 1,
+              },
+            ],
+          }),
+          published_at: published ? new Date() : null,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['campaign_id', 'envelope_id'])
+            .doUpdateSet({ method, published_at: published ? new Date() : null }),
+        )
+        .execute();
+    await count('approval', false);
+    expect((await getPublicProject(core, w.slug, '1', null))?.voteResult).toBeNull();
+    await count('approval', true);
+    expect((await getPublicProject(core, w.slug, '1', null))?.voteResult).toMatchObject({
+      method: 'approval',
+      votes: 80,
+      ballots: 100,
+      rank: 1,
+      projectCount: 2,
+      profile: null,
+    });
+    await count('majority_judgment', true);
+    expect((await getPublicProject(core, w.slug, '2', null))?.voteResult).toMatchObject({
+      method: 'majority_judgment',
+      rank: 2,
+      profile: [40, 10, 30, 20],
+      majorityGrade: 1,
+    });
+    // The city-wide envelope has no published count: nothing shown for its project.
+    expect((await getPublicProject(core, w.slug, '3', null))?.voteResult).toBeNull();
+  });
+
   it('hides an unpublished campaign from everyone but admins, on the page and in the list', async () => {
     const w = await createWorld(core, { published: false });
     expect(await getPublicProject(core, w.slug, '1', await viewerOf(core, w.citizen))).toBeNull();

@@ -120,6 +120,32 @@ describe('the project page', () => {
     expect((await new Browser(app).get(`/budget/nope/projets/1`)).statusCode).toBe(404);
   });
 
+  it('shows the grades received as a chart with its data table once the count is published', async () => {
+    await core.db
+      .insertInto('budget_result')
+      .values({
+        campaign_id: w.campaignId,
+        envelope_id: w.arrEnvelope,
+        campaign_ballots: 10,
+        ballots: 10,
+        method: 'majority_judgment',
+        rule: 'majority_judgment',
+        data: JSON.stringify({
+          ballots: 10,
+          projects: [
+            { id: w.winner, votes: 7, rank: 1, selected: true, profile: [1, 2, 3, 4], majorityGrade: 2 },
+          ],
+        }),
+        published_at: new Date(),
+      })
+      .execute();
+    const page = await new Browser(app).get(projectUrl);
+    expect(page.body).toMatch(/Mention majoritaire : J(&#39;|')aime bien\./);
+    expect(page.body).toContain('role="img"');
+    expect(page.body).toMatch(/<caption[^>]*>Mentions reçues par ce projet \(10 bulletins\)<\/caption>/);
+    expect(page.body).toContain('40 %');
+  });
+
   it('sends a signed-out visitor to sign in, and lets a signed-in one follow and unfollow', async () => {
     const anonymous = new Browser(app);
     const page = await anonymous.get(projectUrl);

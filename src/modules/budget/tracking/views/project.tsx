@@ -12,11 +12,17 @@ import {
   Form,
 } from '../../../../core/views/components/form.js';
 import { MapView } from '../../../../core/views/components/map.js';
-import { Banner, Breadcrumbs, SummaryList } from '../../../../core/views/components/ui.js';
+import { Banner, Breadcrumbs, SummaryList, Table } from '../../../../core/views/components/ui.js';
 import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
 import { cityToday } from '../tracking.domain.js';
-import { MAX_COMMENT, type MilestoneView, type PublicProject, type Tracking } from '../tracking.service.js';
+import {
+  MAX_COMMENT,
+  type MilestoneView,
+  type ProjectVoteResult,
+  type PublicProject,
+  type Tracking,
+} from '../tracking.service.js';
 import {
   arrondissementText,
   Day,
@@ -178,6 +184,9 @@ export function ProjectPage({
           <p>
             {project.selected ? t('budget.project.result_winner') : t('budget.project.result_not_selected')}
           </p>
+          {project.voteResult && (
+            <VoteResultBlock ctx={ctx} result={project.voteResult} envelope={project.envelope.label} />
+          )}
         </>
       )}
 
@@ -233,6 +242,102 @@ export function ProjectPage({
         )}
       </section>
     </Layout>
+  );
+}
+
+/** The grades' names are the vote part's (full keys, so that the i18n check sees them used). */
+const GRADE_KEYS = [
+  'budget.vote.grade.pas_convaincu',
+  'budget.vote.grade.pourquoi_pas',
+  'budget.vote.grade.aime_bien',
+  'budget.vote.grade.adore',
+] as const;
+/** Worst grade first, as the count stores them; the colour only repeats the table's words. */
+const GRADE_COLOURS = ['#b3261e', '#d08c00', '#5a9e6f', '#1b6b3a'];
+
+function gradeText(ctx: PageContext, index: number): string {
+  const key = GRADE_KEYS[index];
+  return key ? ctx.t(key) : String(index);
+}
+
+/** Votes, or the grades received as a bar and its data table, from the published count. */
+function VoteResultBlock({
+  ctx,
+  result,
+  envelope,
+}: {
+  ctx: PageContext;
+  result: ProjectVoteResult;
+  envelope: string;
+}) {
+  const { t } = ctx;
+  const rank = (
+    <p>{t('budget.project.result_rank', { rank: result.rank, count: result.projectCount, envelope })}</p>
+  );
+  if (result.method !== 'majority_judgment' || !result.profile) {
+    return (
+      <>
+        <p>{t('budget.project.result_votes', { votes: result.votes, ballots: result.ballots, envelope })}</p>
+        {rank}
+      </>
+    );
+  }
+  const profile = result.profile;
+  const total = profile.reduce((n, v) => n + v, 0) || 1;
+  const bestFirst = profile.map((count, index) => ({ index, count })).reverse();
+  let x = 0;
+  const share = (count: number) => Math.round((count / total) * 1000) / 10;
+  return (
+    <>
+      {result.majorityGrade !== null && (
+        <p>{t('budget.project.result_majority_grade', { grade: gradeText(ctx, result.majorityGrade) })}</p>
+      )}
+      {rank}
+      <figure class="tracking-grades">
+        <svg
+          class="tracking-grades__bar"
+          viewBox="0 0 1000 48"
+          preserveAspectRatio="none"
+          role="img"
+          aria-labelledby="grades-caption"
+        >
+          {bestFirst.map(({ index, count }) => {
+            const width = (count / total) * 1000;
+            const rect = (
+              <rect key={index} x={x} y={0} width={width} height={48} fill={GRADE_COLOURS[index]} />
+            );
+            x += width;
+            return rect;
+          })}
+        </svg>
+        <figcaption id="grades-caption">
+          {t('budget.project.result_chart', {
+            summary: bestFirst
+              .map(({ index, count }) => `${gradeText(ctx, index)} ${share(count)} %`)
+              .join(', '),
+          })}
+        </figcaption>
+      </figure>
+      <Table
+        caption={t('budget.project.result_table', { ballots: result.ballots })}
+        columns={[
+          { label: t('budget.project.result_grade') },
+          { label: t('budget.project.result_count'), numeric: true },
+          { label: t('budget.project.result_share'), numeric: true },
+        ]}
+        rowHeaders
+        rows={bestFirst.map(({ index, count }) => [
+          <span key="grade">
+            <svg class="tracking-grades__swatch" viewBox="0 0 10 10" aria-hidden="true" focusable="false">
+              <rect width="10" height="10" fill={GRADE_COLOURS[index]} />
+            </svg>{' '}
+            {gradeText(ctx, index)}
+          </span>,
+          String(count),
+          t('budget.tracking.progress_value', { progress: share(count) }),
+        ])}
+      />
+    </>
   );
 }
 
