@@ -198,10 +198,17 @@ function cleanLine(text: string | undefined): string {
 
 // Built once: constructing a DateTimeFormat costs about a millisecond (seen in profiles).
 const PARIS_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' });
+let knownYear: { year: number; until: number } | null = null;
 
 /** Year of the reference, in the city's time zone (a report at 00:30 on 1 January is next year's). */
 function referenceYear(now: Date): number {
-  return Number(PARIS_YEAR.format(now));
+  // Formatting is still a tenth of a millisecond: the answer is kept for a minute when the year
+  // is the same a minute later (so never across New Year).
+  const t = now.getTime();
+  if (knownYear && t >= knownYear.until - 60_000 && t < knownYear.until) return knownYear.year;
+  const year = Number(PARIS_YEAR.format(now));
+  knownYear = Number(PARIS_YEAR.format(t + 60_000)) === year ? { year, until: t + 60_000 } : null;
+  return year;
 }
 
 function checkAttributes(

@@ -51,12 +51,19 @@ export function jurisdictionOf(config: Config): string {
   return new URL(config.publicUrl).hostname.replace(/^www\./, '');
 }
 
-/** Selectable categories as Open311 services, with their questions, in tree order. */
-export async function open311Services(core: CoreServices): Promise<{
+type Open311ServiceList = {
   services: (Open311Service & { category: StoredCategory })[];
   byCode: Map<string, StoredCategory>;
-}> {
+};
+
+// Built once per category tree (every POST looks its service up here).
+const servicesOfTree = new WeakMap<object, Open311ServiceList>();
+
+/** Selectable categories as Open311 services, with their questions, in tree order. */
+export async function open311Services(core: CoreServices): Promise<Open311ServiceList> {
   const view = await listCategoryTree(core);
+  const cached = servicesOfTree.get(view);
+  if (cached) return cached;
   const topLevel = (category: StoredCategory): StoredCategory => {
     let current = category;
     for (let guard = 0; current.parentId && guard < 10; guard++) {
@@ -78,7 +85,9 @@ export async function open311Services(core: CoreServices): Promise<{
       group: topLevel(category).label,
       category,
     }));
-  return { services, byCode: new Map(services.map((service) => [service.code, service.category])) };
+  const list = { services, byCode: new Map(services.map((service) => [service.code, service.category])) };
+  servicesOfTree.set(view, list);
+  return list;
 }
 
 export async function discoveryDocument(core: CoreServices, t: Translate): Promise<O311Document> {

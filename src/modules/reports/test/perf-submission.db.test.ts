@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '../../../../test/helpers/test-database.js';
 import type { Actor } from '../../../core/audit/audit.js';
 import { loadConfig } from '../../../core/config/config.js';
@@ -102,6 +102,26 @@ describe('references under concurrency', () => {
       .where('idempotency_key', '=', key)
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
+  });
+});
+
+describe('the year of a reference', () => {
+  it('is the year in Paris, and changes at midnight in Paris on New Year’s Eve', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-12-31T22:59:30Z')); // 23:59:30 in Paris
+      const before = await submitReport(core, input(40), actor);
+      vi.setSystemTime(new Date('2026-12-31T22:59:50Z'));
+      const again = await submitReport(core, input(41), actor);
+      vi.setSystemTime(new Date('2026-12-31T23:00:20Z')); // 00:00:20 in Paris
+      const after = await submitReport(core, input(42), actor);
+      expect(parseReference(before.reference)!.year).toBe(2026);
+      expect(parseReference(again.reference)!.year).toBe(2026);
+      expect(parseReference(after.reference)!.year).toBe(2027);
+      expect(parseReference(after.reference)!.sequence).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
