@@ -249,6 +249,15 @@ function BackofficeNav({ ctx }: { ctx: PageContext }) {
     },
   ].filter((item) => permissionDefined(ctx, item.permission));
   items.splice(1, 0, ...reportItems);
+  // Participatory budget module.
+  const budgetItems = [
+    {
+      href: '/admin/budget/realisations',
+      label: t('budget.tracking.admin.nav'),
+      permission: 'budget.tracking.manage',
+    },
+  ].filter((item) => permissionDefined(ctx, item.permission));
+  items.splice(1 + reportItems.length, 0, ...budgetItems);
   const visible = items.filter((item) => ctx.can(item.permission));
   const path = ctx.path.split('?')[0];
   return (

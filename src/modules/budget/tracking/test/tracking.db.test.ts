@@ -7,6 +7,7 @@ import { systemActor } from '../../../../core/audit/audit.js';
 import { DomainError, ForbiddenError, ValidationError } from '../../../../core/http/errors.js';
 import type { CoreServices } from '../../../../core/services.js';
 import { unsubscribeToken, verifyUnsubscribeToken } from '../notifications.js';
+import { trackingPart } from '../part.js';
 import { seedTrackingDemo } from '../seed/tracking-demo.js';
 import { cityToday } from '../tracking.domain.js';
 import {
@@ -732,6 +733,44 @@ describe('following and the public page', () => {
     const paged = await listRealisations(core, { campaign: w.slug }, { page: 2, pageSize: 1 });
     expect(paged.items.map((i) => i.number)).toEqual([2]);
     expect(paged.total).toBe(2);
+  });
+});
+
+describe('personal data', () => {
+  it('exports the follows of a person, and anonymisation drops them and the agent’s name on milestones', async () => {
+    const w = await createWorld(core);
+    const agent = await viewerOf(core, w.dvdAgent);
+    await followProject(core, await viewerOf(core, w.citizen), w.winner, actor);
+    await addMilestone(
+      core,
+      agent,
+      w.winner,
+      {
+        kind: 'reached',
+        date: cityToday(),
+        title: 'Étape',
+        description: '',
+        status: 'works',
+        progress: '',
+        photos: [],
+      },
+      actor,
+    );
+    const data = await trackingPart.personalData?.(core, w.citizen);
+    expect(data?.budgetFollows).toEqual([
+      expect.objectContaining({ campaign: w.slug, number: 1, title: 'Une rue Mouffetard apaisée' }),
+    ]);
+    await trackingPart.anonymiseUser?.(core, w.citizen);
+    await trackingPart.anonymiseUser?.(core, w.dvdAgent);
+    expect((await trackingPart.personalData?.(core, w.citizen))?.budgetFollows).toEqual([]);
+    const milestone = await core.db
+      .selectFrom('budget_milestone')
+      .select('created_by')
+      .where('project_id', '=', w.winner)
+      .executeTakeFirstOrThrow();
+    expect(milestone.created_by).toBeNull();
+    // The public record stays.
+    expect((await getPublicProject(core, w.slug, '1', null))?.tracking?.milestones).toHaveLength(1);
   });
 });
 

@@ -261,6 +261,10 @@ describe('the back office', () => {
     const page = await browser.get(adminUrl);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Ajouter une étape');
+    // The back office's side navigation leads here.
+    expect(page.body).toMatch(
+      /<a href="\/admin\/budget\/realisations"[^>]*>Suivi des réalisations \(budget participatif\)<\/a>/,
+    );
     const bad = await browser.post(
       `${adminUrl}/statut`,
       { status: 'delivered', progress: '12abc' },
