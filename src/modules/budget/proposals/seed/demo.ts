@@ -9,6 +9,7 @@
  * fixed random seed makes every demo the same. Idempotent: a marker in core_setting.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { layerFeatures } from '../../../../core/areas/areas.store.js';
 import type { Db } from '../../../../core/db/database.js';
 import type { CoreServices } from '../../../../core/services.js';
@@ -25,8 +26,10 @@ import {
 import {
   ARRONDISSEMENT_EUROS,
   AUTHOR_NAMES,
+  articled,
   CITY_TEMPLATES,
   COMMENTS,
+  contracted,
   INADMISSIBLE_REASONS,
   PLACES,
   QP_TEMPLATES,
@@ -181,7 +184,7 @@ export async function seedProposalsDemo(
       slug: '2026',
       title: 'Budget participatif 2026',
       description:
-        'Plus de 90 millions d’euros pour des projets proposés par les Parisiennes et les Parisiens : votez pour Paris, pour votre arrondissement de cœur, pour les quartiers populaires et pour les écoles.',
+        'Près de 90 millions d’euros pour des projets proposés par les Parisiennes et les Parisiens : votez pour Paris, pour votre arrondissement de cœur, pour les quartiers populaires et pour les écoles.',
       dates: campaignDates(today, {
         sub: [-320, -300],
         study: [-298, -12],
@@ -241,10 +244,25 @@ export async function seedProposalsDemo(
     const d = plan.dates;
     const submissionSpan = d.submission_ends_at.getTime() - d.submission_starts_at.getTime();
     const studySpan = d.study_ends_at.getTime() - d.study_starts_at.getTime();
+    /** The same day, at a time between `from` and `to` o'clock UTC (Paris is 1–2 hours ahead). */
+    const atHours = (date: Date, from: number, to: number) => {
+      const out = new Date(date);
+      out.setUTCHours(
+        Math.floor(between(random, from, to)),
+        Math.floor(random() * 60),
+        Math.floor(random() * 60),
+      );
+      return out;
+    };
     const inSubmission = () =>
-      new Date(d.submission_starts_at.getTime() + random() * (submissionSpan - 3_600_000));
+      atHours(
+        new Date(d.submission_starts_at.getTime() + DAY_MS + random() * (submissionSpan - 2 * DAY_MS)),
+        6,
+        21,
+      );
+    // Agents decide in office hours.
     const inStudy = (from: number, to: number) =>
-      new Date(d.study_starts_at.getTime() + studySpan * between(random, from, to));
+      atHours(new Date(d.study_starts_at.getTime() + studySpan * between(random, from, to)), 7, 16);
 
     // Envelopes.
     interface Env {
@@ -297,16 +315,35 @@ export async function seedProposalsDemo(
     let number = 0;
     const usedTitles = new Set<string>();
 
-    const fill = (text: string, district: District) => {
+    interface Choice {
+      street: string;
+      park: string;
+      quartier: string;
+    }
+    /** The places one proposal talks about: its title and description name the same ones. */
+    const choose = (district: District): Choice => {
       const places = PLACES[district.code] ?? {
         streets: ['rue de la Mairie'],
         parks: ['square de la Mairie'],
         quartiers: [district.name],
       };
+      return {
+        street: pick(random, places.streets),
+        park: pick(random, places.parks),
+        quartier: pick(random, places.quartiers),
+      };
+    };
+    const fill = (text: string, choice: Choice) => {
+      const la = articled(choice.street);
       return text
-        .replaceAll('{street}', pick(random, places.streets))
-        .replaceAll('{park}', pick(random, places.parks))
-        .replaceAll('{quartier}', pick(random, places.quartiers));
+        .replaceAll('{la_street}', la)
+        .replaceAll('{La_street}', la.charAt(0).toUpperCase() + la.slice(1))
+        .replaceAll('{de_street}', contracted('de', choice.street))
+        .replaceAll('{street}', choice.street)
+        .replaceAll('{au_park}', contracted('à', choice.park))
+        .replaceAll('{du_park}', contracted('de', choice.park))
+        .replaceAll('{park}', choice.park)
+        .replaceAll('{quartier}', choice.quartier);
     };
 
     /** One proposal row (with its author and public history), in the state given. */
@@ -323,6 +360,8 @@ export async function seedProposalsDemo(
       costCents: number;
       reason?: string;
       byCitizen?: boolean;
+      /** Where it is when no point was placed. */
+      street: string;
     }): Promise<{ id: string; reference: string }> => {
       sequence += 1;
       const id = randomUUID();
@@ -342,7 +381,7 @@ export async function seedProposalsDemo(
         title: p.title,
         description: p.description,
         theme: p.template.theme,
-        address: point ? '' : fill('{street}', p.district),
+        address: point ? '' : p.street,
         location: point ? `(${point.lon},${point.lat})` : null,
         arrondissement_code: p.district.code,
         estimated_cost_cents: estimated,
@@ -356,7 +395,7 @@ export async function seedProposalsDemo(
         created_at: createdAt,
         updated_at: createdAt,
       });
-      const authorName = fill(pick(random, AUTHOR_NAMES), p.district);
+      const authorName = fill(pick(random, AUTHOR_NAMES), choose(p.district));
       rows.authors.push({
         proposal_id: id,
         user_id: p.byCitizen && citizen ? citizen.id : null,
@@ -413,20 +452,23 @@ export async function seedProposalsDemo(
       return { id, reference };
     };
 
-    const uniqueTitle = (template: Template, district: District): string => {
+    /** A title nobody used yet in the campaign, with the places it names. */
+    const uniqueTitle = (template: Template, district: District): { title: string; choice: Choice } => {
+      let choice = choose(district);
       for (let attempt = 0; attempt < 8; attempt++) {
-        const title = fill(template.title, district);
+        const title = fill(template.title, choice);
         if (!usedTitles.has(title)) {
           usedTitles.add(title);
-          return title;
+          return { title, choice };
         }
+        choice = choose(district);
       }
       // Still taken: name the arrondissement, then count.
-      const base = `${fill(template.title, district)} — ${district.name}`;
+      const base = `${fill(template.title, choice)} — ${district.name}`;
       let title = base;
       for (let n = 2; usedTitles.has(title); n++) title = `${base} (${n})`;
       usedTitles.add(title);
-      return title;
+      return { title, choice };
     };
 
     /** A project on the ballot and the one to three proposals behind it. */
@@ -438,8 +480,8 @@ export async function seedProposalsDemo(
     ) => {
       const template = chosen ?? pick(random, templates);
       const district = envelope.district ?? districtOf();
-      const title = uniqueTitle(template, district);
-      const description = fill(template.description, district);
+      const { title, choice } = uniqueTitle(template, district);
+      const description = fill(template.description, choice);
       const costCents = costIn(random, template.cost);
       number += 1;
       const projectId = randomUUID();
@@ -464,23 +506,18 @@ export async function seedProposalsDemo(
       // References are known once made: the events name the others.
       const made: { id: string; reference: string }[] = [];
       for (let i = 0; i < merged; i++) {
-        const variantTitle =
-          i === 0
-            ? title
-            : fill(
-                pick(
-                  random,
-                  templates.filter((t) => t.theme === template.theme),
-                ).title,
-                district,
-              );
+        // Similar proposals: the same idea, somewhere else nearby, in other words.
+        const variant = i === 0 ? choice : choose(district);
+        const variantTitle = i === 0 ? title : fill(template.title, variant);
+        const variantDescription = i === 0 ? description : fill(template.description, variant);
         made.push(
           await addProposal({
             template,
             envelope,
             district,
             title: variantTitle.slice(0, 150),
-            description,
+            description: variantDescription,
+            street: variant.street,
             state: merged > 1 ? 'merged' : 'on_ballot',
             projectId,
             projectNumber: number,
@@ -531,12 +568,14 @@ export async function seedProposalsDemo(
       const template = pick(random, TEMPLATES);
       const roll = random();
       const state: ProposalState = roll < 0.6 ? 'unfeasible' : roll < 0.9 ? 'inadmissible' : 'withdrawn';
+      const { title, choice } = uniqueTitle(template, district);
       await addProposal({
         template,
         envelope,
         district,
-        title: uniqueTitle(template, district),
-        description: fill(template.description, district),
+        title,
+        description: fill(template.description, choice),
+        street: choice.street,
         state,
         costCents: costIn(random, template.cost),
         reason:
@@ -596,10 +635,10 @@ type SeedTable =
 async function insertAll(db: Db, table: SeedTable, rows: Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
     const batch = rows.slice(i, i + 200);
-    // biome-ignore lint/suspicious/noExplicitAny: rows are built for this table above
-    await db
+    // Rows are built for this table above: the typed builder only sees plain objects here.
+    await (db as unknown as Kysely<Record<SeedTable, Record<string, unknown>>>)
       .insertInto(table)
-      .values(batch as any)
+      .values(batch)
       .execute();
   }
 }

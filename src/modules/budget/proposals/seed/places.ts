@@ -150,7 +150,8 @@ export const ARRONDISSEMENT_EUROS: Record<string, number> = {
 
 export interface Template {
   theme: string;
-  /** {street}, {park}, {quartier} are filled from the arrondissement's places. */
+  /** {street}, {park} (bare names), {la_street}, {La_street}, {de_street}, {au_park}, {du_park} (with their
+   * article, contracted) and {quartier} are filled from the arrondissement's places. */
   title: string;
   description: string;
   /** Typical cost range, euros. */
@@ -160,23 +161,23 @@ export interface Template {
 export const TEMPLATES: Template[] = [
   {
     theme: 'environnement',
-    title: 'Végétaliser la {street}',
+    title: 'Végétaliser {la_street}',
     description:
-      'La {street} est très minérale et devient étouffante l’été. Nous proposons des fosses de plantation, des arbres d’alignement et des pieds d’arbres fleuris entretenus avec les riverains.',
+      '{La_street} est très minérale et devient étouffante l’été. Nous proposons des fosses de plantation, des arbres d’alignement et des pieds d’arbres fleuris entretenus avec les riverains.',
     cost: [80_000, 450_000],
   },
   {
     theme: 'environnement',
-    title: 'Un verger partagé au {park}',
+    title: 'Un verger partagé {au_park}',
     description:
-      'Planter une vingtaine d’arbres fruitiers au {park}, avec des ateliers de taille et de récolte ouverts aux écoles et aux habitants du quartier {quartier}.',
+      'Planter une vingtaine d’arbres fruitiers {au_park}, avec des ateliers de taille et de récolte ouverts aux écoles et aux habitants du quartier {quartier}.',
     cost: [40_000, 150_000],
   },
   {
     theme: 'environnement',
-    title: 'Un refuge pour la biodiversité au {park}',
+    title: 'Un refuge pour la biodiversité {au_park}',
     description:
-      'Nichoirs, hôtels à insectes, une mare et une prairie fleurie fauchée tardivement : un coin du {park} rendu à la faune sauvage, avec des panneaux pour comprendre.',
+      'Nichoirs, hôtels à insectes, une mare et une prairie fleurie fauchée tardivement : un coin {du_park} rendu à la faune sauvage, avec des panneaux pour comprendre.',
     cost: [30_000, 120_000],
   },
   {
@@ -188,49 +189,49 @@ export const TEMPLATES: Template[] = [
   },
   {
     theme: 'mobilite',
-    title: 'Sécuriser les traversées de la {street}',
+    title: 'Sécuriser les traversées {de_street}',
     description:
-      'Les traversées piétonnes de la {street} sont dangereuses aux heures d’entrée des écoles. Nous demandons des plateaux surélevés, des avancées de trottoir et un meilleur éclairage.',
+      'Les traversées piétonnes {de_street} sont dangereuses aux heures d’entrée des écoles. Nous demandons des plateaux surélevés, des avancées de trottoir et un meilleur éclairage.',
     cost: [60_000, 350_000],
   },
   {
     theme: 'mobilite',
     title: 'Des arceaux et un abri vélos {street}',
     description:
-      'Il manque de stationnement vélo sécurisé près des commerces de la {street}. Une cinquantaine d’arceaux et un abri fermé pour les vélos cargos des familles.',
+      'Il manque de stationnement vélo sécurisé près des commerces {de_street}. Une cinquantaine d’arceaux et un abri fermé pour les vélos cargos des familles.',
     cost: [25_000, 110_000],
   },
   {
     theme: 'mobilite',
     title: 'Une rue aux écoles {street}',
     description:
-      'Piétonniser la portion de la {street} devant l’école aux heures d’entrée et de sortie, avec des bacs plantés et des bancs pour les parents.',
+      'Piétonniser la portion {de_street} devant l’école aux heures d’entrée et de sortie, avec des bacs plantés et des bancs pour les parents.',
     cost: [50_000, 250_000],
   },
   {
     theme: 'cadre_de_vie',
-    title: 'Des bancs et de l’ombre au {park}',
+    title: 'Des bancs et de l’ombre {au_park}',
     description:
       'Les personnes âgées du quartier {quartier} manquent d’endroits pour s’asseoir à l’ombre. Nous proposons des bancs confortables, avec accoudoirs, sous des arbres ou des pergolas.',
     cost: [20_000, 90_000],
   },
   {
     theme: 'cadre_de_vie',
-    title: 'Une fontaine à boire au {park}',
+    title: 'Une fontaine à boire {au_park}',
     description:
-      'Installer une fontaine d’eau potable accessible aux personnes en fauteuil au {park}, très fréquenté par les familles et les sportifs.',
+      'Installer une fontaine d’eau potable accessible aux personnes en fauteuil {au_park}, très fréquenté par les familles et les sportifs.',
     cost: [15_000, 60_000],
   },
   {
     theme: 'cadre_de_vie',
-    title: 'Rénover l’éclairage de la {street}',
+    title: 'Rénover l’éclairage {de_street}',
     description:
-      'La {street} est mal éclairée le soir et l’on s’y sent peu en sécurité. Un éclairage plus doux, mieux réparti et économe, qui respecte la faune nocturne.',
+      '{La_street} est mal éclairée le soir et l’on s’y sent peu en sécurité. Un éclairage plus doux, mieux réparti et économe, qui respecte la faune nocturne.',
     cost: [70_000, 300_000],
   },
   {
     theme: 'sport',
-    title: 'Un espace de street workout au {park}',
+    title: 'Un espace de street workout {au_park}',
     description:
       'Des agrès de musculation en accès libre, adaptés à tous les âges et à toutes les morphologies, avec un sol souple et un panneau d’exercices.',
     cost: [40_000, 160_000],
@@ -244,23 +245,23 @@ export const TEMPLATES: Template[] = [
   },
   {
     theme: 'culture',
-    title: 'Une boîte à livres et un kiosque à lire au {park}',
+    title: 'Une boîte à livres et un kiosque à lire {au_park}',
     description:
-      'Un kiosque abrité pour lire et échanger des livres au {park}, animé avec la bibliothèque du quartier {quartier}.',
+      'Un kiosque abrité pour lire et échanger des livres {au_park}, animé avec la bibliothèque du quartier {quartier}.',
     cost: [15_000, 70_000],
   },
   {
     theme: 'culture',
     title: 'Une fresque participative {street}',
     description:
-      'Transformer le long mur aveugle de la {street} en fresque dessinée avec les enfants du quartier et des artistes locaux.',
+      'Transformer le long mur aveugle {de_street} en fresque dessinée avec les enfants du quartier et des artistes locaux.',
     cost: [20_000, 80_000],
   },
   {
     theme: 'education',
-    title: 'Une cour oasis pour l’école de la {street}',
+    title: 'Une cour oasis pour l’école {de_street}',
     description:
-      'Transformer la cour bitumée de l’école de la {street} en cour oasis : sols perméables, végétation, jeux en bois, points d’eau, ouverte au quartier le week-end.',
+      'Transformer la cour bitumée de l’école {de_street} en cour oasis : sols perméables, végétation, jeux en bois, points d’eau, ouverte au quartier le week-end.',
     cost: [250_000, 600_000],
   },
   {
@@ -286,21 +287,21 @@ export const TEMPLATES: Template[] = [
   },
   {
     theme: 'proprete',
-    title: 'Des composteurs de quartier au {park}',
+    title: 'Des composteurs de quartier {au_park}',
     description:
-      'Trois bacs de compostage partagés au {park}, gérés par des habitants formés, pour réduire les déchets et nourrir les jardins du quartier.',
+      'Trois bacs de compostage partagés {au_park}, gérés par des habitants formés, pour réduire les déchets et nourrir les jardins du quartier.',
     cost: [8_000, 35_000],
   },
   {
     theme: 'proprete',
-    title: 'Des corbeilles de tri le long de la {street}',
+    title: 'Des corbeilles de tri le long {de_street}',
     description:
-      'Des corbeilles à deux flux et des cendriers le long de la {street}, où les déchets s’accumulent les soirs de week-end.',
+      'Des corbeilles à deux flux et des cendriers le long {de_street}, où les déchets s’accumulent les soirs de week-end.',
     cost: [15_000, 60_000],
   },
   {
     theme: 'sante',
-    title: 'Un parcours santé au {park}',
+    title: 'Un parcours santé {au_park}',
     description:
       'Un parcours balisé avec des stations d’exercices doux, pensé avec le centre de santé du quartier {quartier} pour les personnes âgées.',
     cost: [30_000, 120_000],
@@ -411,7 +412,7 @@ export const QP_TEMPLATES: Template[] = [
   },
   {
     theme: 'sport',
-    title: 'Un terrain de foot éclairé au {park}',
+    title: 'Un terrain de foot éclairé {au_park}',
     description:
       'Un terrain synthétique éclairé et ouvert le soir, géré avec le club et le centre social du quartier.',
     cost: [300_000, 1_200_000],
@@ -425,8 +426,7 @@ export const QP_TEMPLATES: Template[] = [
   {
     theme: 'cadre_de_vie',
     title: 'Des halls d’immeubles et des cheminements éclairés {street}',
-    description:
-      'Un éclairage neuf des passages et des cheminements entre les immeubles autour de la {street}.',
+    description: 'Un éclairage neuf des passages et des cheminements entre les immeubles autour {de_street}.',
     cost: [100_000, 500_000],
   },
   {
@@ -441,7 +441,7 @@ export const QP_TEMPLATES: Template[] = [
 export const SCHOOL_TEMPLATES: Template[] = [
   {
     theme: 'education',
-    title: 'Une cour oasis à l’école de la {street}',
+    title: 'Une cour oasis à l’école {de_street}',
     description: 'Débitumer la cour, planter, installer des jeux en bois et des points d’eau.',
     cost: [200_000, 600_000],
   },
@@ -454,13 +454,13 @@ export const SCHOOL_TEMPLATES: Template[] = [
   },
   {
     theme: 'sport',
-    title: 'Un préau sportif à l’école de la {street}',
+    title: 'Un préau sportif à l’école {de_street}',
     description: 'Refaire le sol et l’équipement du préau pour l’éducation physique par tous les temps.',
     cost: [80_000, 300_000],
   },
   {
     theme: 'environnement',
-    title: 'Un potager pédagogique à l’école de la {street}',
+    title: 'Un potager pédagogique à l’école {de_street}',
     description: 'Des bacs de culture, un récupérateur d’eau de pluie et un abri à outils pour les classes.',
     cost: [20_000, 80_000],
   },
@@ -504,7 +504,7 @@ export const AUTHOR_NAMES = [
   'Collectif {quartier} en transition',
   'Association des parents d’élèves',
   'Amicale des locataires',
-  'Les Jardiniers du {park}',
+  'Les Jardiniers {du_park}',
   'Club sportif du quartier {quartier}',
 ];
 
@@ -516,3 +516,38 @@ export const COMMENTS = [
   'Pourquoi pas, mais le lieu me semble mal choisi.',
   'Les enfants de l’école en profiteraient beaucoup.',
 ];
+
+const FEMININE = new Set([
+  'rue',
+  'avenue',
+  'place',
+  'allée',
+  'impasse',
+  'villa',
+  'cour',
+  'coulée',
+  'promenade',
+  'esplanade',
+]);
+const PLURAL = new Set(['arènes', 'jardins', 'berges']);
+
+/** "la rue Cler", "l’avenue Rapp", "le quai de Valmy", "les arènes de Lutèce". */
+export function withArticle(name: string): { article: 'le' | 'la' | 'l’' | 'les'; name: string } {
+  const first = name.split(' ')[0]?.toLowerCase() ?? '';
+  if (PLURAL.has(first)) return { article: 'les', name };
+  if (/^[aeiouyéèêâîôh]/i.test(first)) return { article: 'l’', name };
+  return { article: FEMININE.has(first) ? 'la' : 'le', name };
+}
+
+/** "à" or "de" before a name with its article, contracted as French does (au, aux, du, des). */
+export function contracted(preposition: 'à' | 'de', name: string): string {
+  const { article } = withArticle(name);
+  if (article === 'le') return `${preposition === 'à' ? 'au' : 'du'} ${name}`;
+  if (article === 'les') return `${preposition === 'à' ? 'aux' : 'des'} ${name}`;
+  return `${preposition} ${article === 'l’' ? 'l’' : 'la '}${name}`;
+}
+
+export function articled(name: string): string {
+  const { article } = withArticle(name);
+  return article === 'l’' ? `l’${name}` : `${article} ${name}`;
+}

@@ -16,7 +16,7 @@ import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
 import type { CampaignFormInput, CampaignPhase } from '../campaign.domain.js';
 import type { Campaign, Envelope } from '../campaigns.store.js';
-import { campaignHref, euros, kindLabel, methodLabel, phaseLabel, Time } from './common.js';
+import { BudgetStyles, campaignHref, euros, kindLabel, methodLabel, phaseLabel, Time } from './common.js';
 
 export const adminCampaignHref = (slug: string) => `/admin/budget/campagnes/${encodeURIComponent(slug)}`;
 
@@ -33,6 +33,7 @@ function AdminLayout({
 }) {
   return (
     <Layout ctx={ctx} title={title} area="backoffice">
+      <BudgetStyles ctx={ctx} />
       {crumbs && <Breadcrumbs ctx={ctx} items={crumbs} />}
       {children}
     </Layout>

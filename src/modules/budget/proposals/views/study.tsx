@@ -26,6 +26,7 @@ import { canDecide, PROPOSAL_STATES, REROUTABLE_STATES, type StudyDecision } fro
 import type { Campaign, Envelope } from '../campaigns.store.js';
 import type { ModerationRow, ProposalRecord, ProposalSummaryRow } from '../proposals.store.js';
 import {
+  BudgetStyles,
   campaignHref,
   euros,
   kindLabel,
@@ -53,6 +54,7 @@ function BackofficeLayout({
 }) {
   return (
     <Layout ctx={ctx} title={title} area="backoffice">
+      <BudgetStyles ctx={ctx} />
       {crumbs && <Breadcrumbs ctx={ctx} items={crumbs} />}
       {children}
     </Layout>
@@ -157,7 +159,7 @@ export function StudyQueuePage({
             <p>{t('budget.study.empty')}</p>
           ) : (
             // A GET form: ticking proposals and asking for the project form needs no script.
-            <form method="get" action="/admin/budget/etude/projet" class="form">
+            <form method="get" action="/admin/budget/etude/projet" class="bp-queue">
               <Table
                 caption={t('budget.study.caption', { campaign: campaign.title })}
                 columns={[
