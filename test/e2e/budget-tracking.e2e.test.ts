@@ -202,7 +202,7 @@ describe.each([
     } finally {
       await closePage(page);
     }
-  });
+  }, 180_000);
 
   it('lets the voirie agent add a milestone with a photo, which a follower receives', async () => {
     const shot = (step: string) => `budget-tracking-${label}-${step}`;
@@ -275,5 +275,5 @@ describe.each([
       await closePage(agent);
       await closePage(citizen);
     }
-  });
+  }, 240_000);
 });

@@ -263,7 +263,7 @@ describe('the back office', () => {
     expect(page.body).toContain('Ajouter une étape');
     // The back office's side navigation leads here.
     expect(page.body).toMatch(
-      /<a href="\/admin\/budget\/realisations"[^>]*>Suivi des réalisations \(budget participatif\)<\/a>/,
+      /<a href="\/admin\/budget\/realisations" aria-current="page">Suivi des réalisations<\/a>/,
     );
     const bad = await browser.post(
       `${adminUrl}/statut`,

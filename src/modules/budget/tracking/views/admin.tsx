@@ -134,7 +134,6 @@ export function AdminListPage({
           caption={t('budget.tracking.admin.caption', { count: total, page, pages: pageCount })}
           columns={[
             { label: t('budget.tracking.list.project') },
-            { label: t('budget.tracking.list.campaign') },
             ...(withDirectorate ? [{ label: t('budget.tracking.admin.directorate') }] : []),
             { label: t('budget.tracking.list.status') },
             { label: t('budget.tracking.list.progress'), numeric: true },
@@ -143,10 +142,12 @@ export function AdminListPage({
           ]}
           rowHeaders
           rows={winners.map((w) => [
-            <a href={adminProjectHref(w)} key="title">
-              {t('budget.project.number_title', { number: w.number, title: w.title })}
-            </a>,
-            w.campaign.title,
+            <span key="title">
+              <a href={adminProjectHref(w)}>
+                {t('budget.project.number_title', { number: w.number, title: w.title })}
+              </a>
+              <span class="tracking-muted">{w.campaign.title}</span>
+            </span>,
             ...(withDirectorate ? [w.directorateName ?? '—'] : []),
             <StatusTag ctx={ctx} status={w.status} key="status" />,
             percent(ctx, w.progress),
