@@ -4,7 +4,10 @@
  *
  *   npm run bench -- reports [--reports 1000000] [--pglite-reports 10000] [--engines postgres,pglite]
  *                            [--posts 3000] [--concurrency 32] [--port 3226]
+ *   npm run bench -- budget [--voters 200000] [--approval-voters 50000] [--concurrency 64]
+ *                           [--raw 50000] [--page-reads 3000] [--seconds 1800] [--port 3227]
  */
+import { runBudgetBench } from './budget.js';
 import { runReportsBench } from './reports.js';
 
 type Options = Record<string, string>;
@@ -25,6 +28,7 @@ function parseArgs(argv: string[]): { command: string | undefined; options: Opti
 
 const benches: Record<string, (options: Options) => Promise<void>> = {
   reports: runReportsBench,
+  budget: runBudgetBench,
 };
 
 const { command, options } = parseArgs(process.argv.slice(2));

@@ -39,15 +39,31 @@ export interface EligibilityCheck {
 }
 
 export const MAX_NAME_LENGTH = 100;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_FIRST = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 
-/** A real calendar day, not in the future, not before 1900. */
-export function validBirthDate(text: string, now: Date): boolean {
-  const match = DATE.exec(text);
-  if (!match) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) return false;
-  return Number(match[1]) >= 1900 && date.getTime() <= now.getTime();
+/**
+ * A birth date as people type it, as YYYY-MM-DD (the form the dedupe hashes); null when it is
+ * not a real day from 1900 to today. Day first (17/05/1990, 17.05.1990) or ISO; never month
+ * first nor a two-digit year. The field is text with the format shown: a native date input
+ * shows the browser's format (mm/dd/yyyy in an English Chrome), not the page's.
+ */
+export function parseBirthDate(text: string, now: Date): string | null {
+  const value = text.replace(/\s+/g, '');
+  if (value.length > 10) return null;
+  const dayFirst = DAY_FIRST.exec(value);
+  const iso = dayFirst ? null : ISO.exec(value);
+  const [day, month, year] = dayFirst
+    ? [dayFirst[1], dayFirst[2], dayFirst[3]].map(Number)
+    : iso
+      ? [iso[3], iso[2], iso[1]].map(Number)
+      : [];
+  if (!day || !month || !year || year < 1900) return null;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return null;
+  if (date.getTime() > now.getTime()) return null;
+  return date.toISOString().slice(0, 10);
 }
 
 /** Letters, spaces, hyphens and apostrophes: a name, not markup. */
@@ -73,9 +89,9 @@ export const swornDeclaration: EligibilityCheck = {
     if (firstName === '') fields.firstName = 'budget.vote.declaration.first_name_required';
     else if (firstName.length > MAX_NAME_LENGTH || !NAME.test(firstName))
       fields.firstName = 'budget.vote.declaration.name_invalid';
+    const birthDate = parseBirthDate(input.birthDate, now);
     if (input.birthDate.trim() === '') fields.birthDate = 'budget.vote.declaration.birth_date_required';
-    else if (!validBirthDate(input.birthDate.trim(), now))
-      fields.birthDate = 'budget.vote.declaration.birth_date_invalid';
+    else if (!birthDate) fields.birthDate = 'budget.vote.declaration.birth_date_invalid';
     if (!input.sworn) fields.sworn = 'budget.vote.declaration.sworn_required';
     if (Object.keys(fields).length > 0) return { eligible: false, fields };
     return {
@@ -84,7 +100,7 @@ export const swornDeclaration: EligibilityCheck = {
         declaration: input.declaration as Declaration,
         lastName,
         firstName,
-        birthDate: input.birthDate.trim(),
+        birthDate: birthDate!,
       },
     };
   },

@@ -26,8 +26,8 @@ export interface CampaignResults {
   envelopes: EnvelopeResult[];
   computedAt: Date | null;
   publishedAt: Date | null;
-  /** Confirmed ballots now, to tell a stale count. */
-  confirmedBallots: number;
+  /** Confirmed ballots now, to tell a stale count (null unless asked for). */
+  confirmedBallots: number | null;
   stale: boolean;
 }
 
@@ -194,11 +194,18 @@ export async function publishStoredResults(
   });
 }
 
-/** The stored results (published or not: the caller decides who may see which). */
-export async function readResults(core: CoreServices, vc: VoteCampaign): Promise<CampaignResults> {
+/**
+ * The stored results (published or not: the caller decides who may see which). The count of
+ * ballots now, to tell a stale count, only for the back office (`withCount`).
+ */
+export async function readResults(
+  core: CoreServices,
+  vc: VoteCampaign,
+  options: { withCount?: boolean } = {},
+): Promise<CampaignResults> {
   const [rows, confirmed] = await Promise.all([
     store.listResults(core.db, vc.campaign.id),
-    store.confirmedBallotCount(core.db, vc.campaign.id),
+    options.withCount ? store.confirmedBallotCount(core.db, vc.campaign.id) : Promise.resolve(null),
   ]);
   const envelopes: EnvelopeResult[] = [];
   for (const envelope of vc.envelopes) {
@@ -219,6 +226,6 @@ export async function readResults(core: CoreServices, vc: VoteCampaign): Promise
     computedAt,
     publishedAt,
     confirmedBallots: confirmed,
-    stale: envelopes.some((e) => e.campaignBallots !== confirmed),
+    stale: confirmed !== null && envelopes.some((e) => e.campaignBallots !== confirmed),
   };
 }

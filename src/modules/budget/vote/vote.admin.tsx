@@ -128,14 +128,14 @@ export const registerVoteAdmin: RouteRegistrar = async (app: App, core: CoreServ
   });
 
   async function renderResults(reply: FastifyReply, vc: VoteCampaign, problem?: string, status = 200) {
-    const results = await readResults(core, vc);
+    const results = await readResults(core, vc, { withCount: true });
     return reply.page(
       <AdminResultsPage
         ctx={reply.ctx()}
         campaign={campaignView(vc.campaign)}
         results={resultViews(vc, results)}
         rule={vc.campaign.selectionRule}
-        confirmed={results.confirmedBallots}
+        confirmed={results.confirmedBallots ?? 0}
         computedAt={results.computedAt}
         publishedAt={results.publishedAt}
         stale={results.stale}

@@ -21,7 +21,7 @@ import {
   phaseOf,
 } from '../proposals/campaigns.store.js';
 import { type BasketProblem, type BasketSubmission, checkBasket } from './ballot-rules.js';
-import { type DeclarationInput, eligibilityCheck, MAX_NAME_LENGTH, validBirthDate } from './eligibility.js';
+import { type DeclarationInput, eligibilityCheck, MAX_NAME_LENGTH, parseBirthDate } from './eligibility.js';
 import { accountKey, ballotKeyOf, deriveBallotKey, type Person, personKey } from './keys.js';
 import type { BallotRow, ParticipationRow, StoredLine, VoterRow } from './vote.store.js';
 import * as store from './vote.store.js';
@@ -331,6 +331,36 @@ export async function saveBasket(
   const lines = checked?.ok ? checked.lines : [];
   const confirm = options.confirm === true;
 
+  if (!empty && expectedRevision !== undefined) {
+    // The fast path: one statement writes the ballot, its lines, the register and the audit.
+    const ballotKey = await voterBallotKey(core, core.db, campaign, viewer);
+    const saved = await withDatabaseRules(() =>
+      store.saveBasketAtOnce(core.db, {
+        ballotKey,
+        campaignId: campaign.id,
+        envelopeId: envelope.id,
+        expectedRevision,
+        needsArrondissement: hasArrondissements(vc),
+        state: confirm ? 'confirmed' : 'draft',
+        lines,
+        register: { userId: viewer.id, state: confirm ? 'confirmed' : 'draft' },
+        audit: {
+          actor,
+          action: confirm ? 'budget.vote.confirmed' : 'budget.vote.basket_saved',
+          details: { campaign: campaign.slug },
+        },
+      }),
+    );
+    if (!saved) {
+      const ballot = await store.findBallot(core.db, ballotKey);
+      if (ballot && hasArrondissements(vc) && ballot.arrondissement_envelope_id === null)
+        throw new DomainError('budget.vote.arrondissement.choose_first', 422);
+      throw new DomainError('budget.vote.stale_form', 422);
+    }
+    if (confirm) await sendConfirmation(core, campaign.id, viewer.id);
+    return { revision: saved.revision, emptied: false, confirmed: confirm };
+  }
+
   const result = await withDatabaseRules(() =>
     core.db.transaction().execute(async (tx) => {
       const ballotKey = await voterBallotKey(core, tx, campaign, viewer);
@@ -458,7 +488,7 @@ export function checkPerson(input: Person, now: Date): BasketProblem[] {
     problems.push({ field: 'firstName', code: 'budget.vote.declaration.name_invalid' });
   if (input.birthDate.trim() === '')
     problems.push({ field: 'birthDate', code: 'budget.vote.declaration.birth_date_required' });
-  else if (!validBirthDate(input.birthDate.trim(), now))
+  else if (!parseBirthDate(input.birthDate, now))
     problems.push({ field: 'birthDate', code: 'budget.vote.declaration.birth_date_invalid' });
   return problems;
 }
@@ -510,7 +540,8 @@ export async function castPaperBallot(
   if (problems.length > 0) throw new BasketError(problems);
 
   const key = ballotSecret(core);
-  const person = personKey(key, campaign.id, input);
+  // The same person as online: the same normalised date (17/05/1990 = 1990-05-17).
+  const person = personKey(key, campaign.id, { ...input, birthDate: parseBirthDate(input.birthDate, now)! });
   const ballotKey = ballotKeyOf(key, campaign.id, person);
   await withDatabaseRules(() =>
     core.db.transaction().execute(async (tx) => {

@@ -4,6 +4,7 @@
  * next to a ballot.
  */
 import { sql } from 'kysely';
+import type { Actor } from '../../../core/audit/audit.js';
 import type { Db } from '../../../core/db/database.js';
 import type { BallotState, Declaration, ParticipationState, VoteChannel } from './vote.tables.js';
 import './vote.tables.js';
@@ -158,6 +159,69 @@ export async function replaceEnvelopeLines(
       })),
     )
     .execute();
+}
+
+/**
+ * A basket saved in one statement (the fast path of a form that carries its revision): the
+ * ballot moves to its next revision under its row lock, only if still at `expectedRevision`
+ * (and with an arrondissement when one is needed); the envelope's lines become `lines`
+ * (projects dropped, the others upserted — no key is deleted and re-inserted in the same
+ * statement); the register and the audit log are written with it. Nothing is written when the
+ * ballot did not move: `undefined` then, and the caller finds out why. Safe against a
+ * concurrent save because the revision is always checked: a statement that waited on the lock
+ * finds the revision moved and writes nothing.
+ */
+export async function saveBasketAtOnce(
+  db: Db,
+  args: {
+    ballotKey: string;
+    campaignId: string;
+    envelopeId: string;
+    expectedRevision: number;
+    needsArrondissement: boolean;
+    state: BallotState;
+    lines: readonly LineInput[];
+    register: { userId: string; state: ParticipationState };
+    audit: { actor: Actor; action: string; details: Record<string, unknown> };
+  },
+): Promise<{ revision: number } | undefined> {
+  const projectIds = args.lines.map((l) => l.projectId);
+  const grades = args.lines.map((l) => l.grade);
+  const { actor } = args.audit;
+  const result = await sql<{ revision: number }>`
+    with b as (
+      update budget_ballot set revision = revision + 1, state = ${args.state}
+      where ballot_key = ${args.ballotKey} and revision = ${args.expectedRevision}
+        and (${!args.needsArrondissement} or arrondissement_envelope_id is not null)
+      returning ballot_key, revision
+    ),
+    dropped as (
+      delete from budget_ballot_line l using b
+      where l.ballot_key = b.ballot_key and l.envelope_id = ${args.envelopeId}
+        and l.project_id <> all(${projectIds}::uuid[])
+    ),
+    written as (
+      insert into budget_ballot_line (ballot_key, campaign_id, envelope_id, project_id, grade)
+      select b.ballot_key, ${args.campaignId}, ${args.envelopeId}, x.project_id, x.grade
+      from b, unnest(${projectIds}::uuid[], ${grades}::smallint[]) as x(project_id, grade)
+      on conflict (ballot_key, project_id) do update set grade = excluded.grade
+        where budget_ballot_line.grade is distinct from excluded.grade
+    ),
+    register as (
+      update budget_participation set state = ${args.register.state}, updated_at = now(),
+        confirmed_at = case when ${args.register.state} = 'confirmed' then now() else confirmed_at end
+      where campaign_id = ${args.campaignId} and user_id = ${args.register.userId} and exists (select 1 from b)
+    ),
+    audit as (
+      -- The row recordAudit writes, in the basket's statement.
+      insert into audit_event (actor_id, actor_label, action, object_type, object_id, ip, request_id, details)
+      select ${actor.userId}, ${actor.label}, ${args.audit.action}, 'budget_campaign', ${args.campaignId},
+        ${actor.ip ?? ''}, ${actor.requestId ?? ''}, ${JSON.stringify(args.audit.details)}::jsonb
+      from b
+    )
+    select revision from b`.execute(db);
+  const row = result.rows[0];
+  return row ? { revision: Number(row.revision) } : undefined;
 }
 
 export interface StoredLine {

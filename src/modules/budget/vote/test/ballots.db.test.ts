@@ -221,7 +221,7 @@ describe('declaring and choosing an arrondissement', () => {
         core,
         vc,
         second,
-        { ...person, lastName: 'LEFEVRE DUPONT', firstName: 'zoe' },
+        { ...person, lastName: 'LEFEVRE DUPONT', firstName: 'zoe', birthDate: '12/04/1985' },
         actorOf(second),
       ),
     );

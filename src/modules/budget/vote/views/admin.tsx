@@ -121,7 +121,7 @@ export function PaperBallotPage({
               value={values.lastName}
               errors={errors?.fields}
               maxLength={100}
-              width="medium"
+              width="short"
               autocomplete="off"
               required
             />
@@ -132,19 +132,19 @@ export function PaperBallotPage({
               value={values.firstName}
               errors={errors?.fields}
               maxLength={100}
-              width="medium"
+              width="short"
               autocomplete="off"
               required
             />
             <Field
               ctx={ctx}
               name="birthDate"
-              type="date"
               label={t('budget.vote.declaration.birth_date')}
-              hint={t('core.form.date_hint')}
+              hint={t('budget.vote.declaration.birth_date_hint')}
+              maxLength={10}
               value={values.birthDate}
               errors={errors?.fields}
-              width="medium"
+              width="short"
               autocomplete="off"
               required
             />

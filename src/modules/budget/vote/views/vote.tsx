@@ -242,9 +242,9 @@ export function DeclarationPage({
         <Field
           ctx={ctx}
           name="birthDate"
-          type="date"
           label={t('budget.vote.declaration.birth_date')}
-          hint={t('core.form.date_hint')}
+          hint={t('budget.vote.declaration.birth_date_hint')}
+          maxLength={10}
           value={values.birthDate}
           errors={fields}
           autocomplete="bday"
