@@ -21,6 +21,24 @@ let server: ServerProcess;
 const AGENT = 'agent.proprete@demo.ville-ouverte.fr';
 const ADMIN = 'admin@demo.ville-ouverte.fr';
 
+/** Map tiles come from outside: refused, the arrondissement outlines still draw. */
+async function offline(page: Page) {
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+}
+
+/** Opens the disclosure holding the form of `action` and sends it, after `fill`. */
+async function act(page: Page, url: string, action: string, fill: () => Promise<void>) {
+  const disclosure = page.locator('details', {
+    has: page.locator(`input[name="action"][value="${action}"]`),
+  });
+  await disclosure.locator('summary').click();
+  await fill();
+  await Promise.all([
+    page.waitForURL((u) => u.toString() === url, { waitUntil: 'load' }),
+    disclosure.locator('button[type="submit"]').click(),
+  ]);
+}
+
 /** The first report of the queue in one of these states, as an absolute URL. */
 async function firstReport(page: Page, states: string[]): Promise<string | null> {
   for (const state of states) {
@@ -107,6 +125,93 @@ describe('the administrator', () => {
       ]);
       await expect(page.locator('code[data-api-key]').textContent()).resolves.toMatch(/\S{20,}/);
       await auditPage(page, 'reports-admin-api-key-created');
+    } finally {
+      await closePage(page);
+    }
+  });
+});
+
+describe('the queue on a map, contractors, dates and transfers', () => {
+  it.each([
+    { javaScript: true, label: 'js' },
+    { javaScript: false, label: 'nojs' },
+  ])('shows the queue on a map with JavaScript $label, the table under it', async ({ javaScript, label }) => {
+    const page = await newPage({ javaScript });
+    try {
+      await offline(page);
+      await signIn(page, server, demoAccount(server, AGENT));
+      await page.goto(`${server.url}/admin/signalements`);
+      await Promise.all([
+        page.waitForURL(/vue=carte/, { waitUntil: 'load' }),
+        page.locator('main a', { hasText: 'Carte' }).first().click(),
+      ]);
+      await expect(
+        page.locator('main table a[href^="/admin/signalements/DMR-"]').count(),
+      ).resolves.toBeGreaterThan(0);
+      if (javaScript) {
+        await page.waitForSelector('.leaflet-marker-icon.queue-pin');
+        const pins = await page.locator('.leaflet-marker-icon.queue-pin').count();
+        const rows = await page.locator('main table a[href^="/admin/signalements/DMR-"]').count();
+        expect(pins).toBe(rows);
+        await expect(page.locator('.queue-map__legend').isVisible()).resolves.toBe(true);
+      } else {
+        await expect(page.locator('.queue-map .map__canvas').isVisible()).resolves.toBe(false);
+        await expect(page.locator('.queue-map').textContent()).resolves.toContain('elle demande JavaScript');
+      }
+      await auditPage(page, `reports-agent-${label}-05-queue-map`);
+    } finally {
+      await closePage(page);
+    }
+  });
+
+  it('hands a report to a city contractor, schedules it day first, and shows neither in public', async () => {
+    const page = await newPage({ javaScript: false });
+    try {
+      await signIn(page, server, demoAccount(server, AGENT));
+      const url = await firstReport(page, ['new', 'to_process']);
+      expect(url).toBeTruthy();
+      await page.goto(url as string);
+      await act(page, url as string, 'transfer_third_party', () =>
+        page.selectOption('#field-thirdParty', 'NET-PROPRE').then(() => undefined),
+      );
+      await expect(page.locator('main').textContent()).resolves.toContain(
+        'Net Propre (nettoyage, enlèvement) (identifiant : NET-PROPRE)',
+      );
+      await act(page, url as string, 'schedule', () => page.fill('#field-scheduledFor', '14/07/2027'));
+      await expect(page.locator('main').textContent()).resolves.toContain('14 juillet 2027');
+      await auditPage(page, 'reports-agent-nojs-06-contractor-scheduled');
+
+      const reference = new URL(url as string).pathname.split('/').pop() ?? '';
+      await page.goto(`${server.url}/signalements/${reference}`);
+      await expect(page.locator('main').textContent()).resolves.not.toContain('Net Propre');
+      await auditPage(page, 'reports-agent-nojs-07-contractor-public');
+    } finally {
+      await closePage(page);
+    }
+  });
+
+  it('transfers a report to another service: the public timeline names the service, not the agent', async () => {
+    const page = await newPage({ javaScript: false });
+    try {
+      await signIn(page, server, demoAccount(server, AGENT));
+      const url = await firstReport(page, ['new', 'to_process']);
+      expect(url).toBeTruthy();
+      await page.goto(url as string);
+      const disclosure = page.locator('details', { has: page.locator('#field-toServiceId') });
+      await disclosure.locator('summary').click();
+      await page.selectOption('#field-toServiceId', { label: 'Division propreté du 13e arrondissement' });
+      await page.fill('#field-transferReason', 'Le dépôt est de l’autre côté du boulevard.');
+      await Promise.all([
+        page.waitForURL(/\/admin\/signalements$/, { waitUntil: 'load' }),
+        disclosure.locator('button[type="submit"]').click(),
+      ]);
+      const reference = new URL(url as string).pathname.split('/').pop() ?? '';
+      await page.goto(`${server.url}/signalements/${reference}`);
+      const main = (await page.locator('main').textContent()) ?? '';
+      expect(main).toContain('Transféré au service : Division propreté du 13e arrondissement');
+      expect(main).not.toContain('Samir');
+      expect(main).not.toContain('autre côté du boulevard');
+      await auditPage(page, 'reports-agent-nojs-08-transfer-public');
     } finally {
       await closePage(page);
     }

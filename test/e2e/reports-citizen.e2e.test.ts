@@ -6,16 +6,40 @@
  * Map tiles come from outside: they are refused, the arrondissement outlines still draw.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditPage, closeBrowser, closePage, newPage, type ServerProcess, startServer } from './harness.js';
 
 const MEGOTS = '3405'; // Propreté › Malpropreté du sol › Mégots (no extra question)
+const MEUBLES = '1002'; // Objets abandonnés › Meubles… (a choice question: the volume)
+
+/** A phone photo taken place de la Contrescarpe (5e): its EXIF says where. */
+async function photoWithPosition() {
+  const buffer = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#7a8c5a' } })
+    .jpeg()
+    .withExif({
+      IFD0: { Make: 'TestPhone' },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '48/1 50/1 3905/100',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '2/1 20/1 5809/100',
+      },
+    })
+    .toBuffer();
+  return { name: 'IMG_0042.JPG', mimeType: 'image/jpeg', buffer };
+}
 
 let server: ServerProcess;
 
+// Each test goes through several pages, each photographed and audited: on a busy machine that
+// takes more than the default minute.
+vi.setConfig({ testTimeout: 180_000 });
+
 beforeAll(async () => {
-  server = await startServer();
-}, 180_000);
+  // The demo seeds 3,000 reports first: on a busy machine that takes more than the default wait.
+  server = await startServer({ readyTimeoutMs: 240_000 });
+}, 300_000);
 
 afterAll(async () => {
   await closeBrowser();
@@ -163,6 +187,85 @@ describe('reporting a problem', () => {
       } finally {
         await closePage(page);
       }
+    }
+  });
+});
+
+describe('the photo’s position, the answers, day-first dates', () => {
+  it('with JavaScript: a photo that knows where it was taken offers its position on the map', async () => {
+    const page = await newPage({ javaScript: true });
+    try {
+      await offline(page);
+      await page.goto(`${server.url}/signalements/nouveau?q=megots`);
+      await expect(page.locator('[data-photo-position-offer]').isVisible()).resolves.toBe(false);
+      await page.setInputFiles('input[type="file"][name="photos"]', await photoWithPosition());
+      const button = page.locator('button[data-use-photo-position]');
+      await button.waitFor({ state: 'visible' });
+      await expect(button.textContent()).resolves.toBe(
+        'Utiliser la position de la photo (48.84418, 2.34947)',
+      );
+      await auditPage(page, 'reports-js-06-photo-offer');
+      await button.click();
+      await expect(page.inputValue('#field-lat')).resolves.toBe('48.844181');
+      await expect(page.inputValue('#field-lon')).resolves.toBe('2.349469');
+      await expect(page.locator('[data-picker-status]').textContent()).resolves.toContain('48.844181');
+      await auditPage(page, 'reports-js-07-photo-placed');
+    } finally {
+      await closePage(page);
+    }
+  });
+
+  it('without JavaScript: the form asks about the photo’s position; the report shows the answer to its question', async () => {
+    const shot = (step: string) => `reports-nojs-photo-${step}`;
+    const page = await newPage({ javaScript: false });
+    try {
+      await page.goto(`${server.url}/signalements/nouveau?categoryId=${MEUBLES}`);
+      await page.check('input[name="attr_volume"][value="medium"]');
+      await page.fill('#field-description', 'Une armoire et deux chaises sur le trottoir.');
+      await page.setInputFiles('input[type="file"][name="photos"]', await photoWithPosition());
+      const [offered] = await Promise.all([
+        page.waitForResponse(
+          (r) => r.request().method() === 'POST' && r.url().endsWith('/signalements/nouveau'),
+        ),
+        page.locator('main form.report-form button[name="action"][value="submit"]').click(),
+      ]);
+      expect(offered.status()).toBe(200);
+      await page.waitForLoadState('load');
+      await expect(page.locator('main').textContent()).resolves.toContain('Votre photo indique un lieu');
+      expect(await page.isChecked('input[name="attr_volume"][value="medium"]')).toBe(true);
+      await auditPage(page, shot('01-offer'));
+      await page.check('input[name="usePhotoPosition"][value="1"]');
+      const reference = await send(page, shot);
+      await page.goto(`${server.url}/signalements/${reference}`);
+      await expect(page.locator('main').textContent()).resolves.toContain('Précisions');
+      await expect(page.locator('main').textContent()).resolves.toContain('De 1 à 3 m³ (plusieurs meubles)');
+      await expect(page.locator('main').textContent()).resolves.toContain('Panthéon ·');
+      await auditPage(page, shot('03-report'));
+    } finally {
+      await closePage(page);
+    }
+  });
+
+  it('filters the list with dates typed day first, even in an English browser', async () => {
+    const page = await newPage({ javaScript: true, locale: 'en-US' });
+    try {
+      await offline(page);
+      await page.goto(`${server.url}/signalements?from=01/01/2025&to=31/12/2030`);
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      expect(await page.getAttribute('#field-from', 'type')).toBe('text');
+      expect(await page.inputValue('#field-to')).toBe('31/12/2030');
+      await expect(page.locator('#field-from-hint').textContent()).resolves.toContain('dd/mm/yyyy');
+      await expect(page.locator('.error-summary').count()).resolves.toBe(0);
+      await auditPage(page, 'reports-js-08-list-dates');
+      await page.fill('#field-to', '12/31/2030');
+      await Promise.all([
+        page.waitForURL(/to=12%2F31%2F2030/, { waitUntil: 'load' }),
+        page.locator('form.report-filters button').click(),
+      ]);
+      await expect(page.locator('.error-summary a[href="#field-to"]').count()).resolves.toBe(1);
+      await auditPage(page, 'reports-js-09-list-date-error');
+    } finally {
+      await closePage(page);
     }
   });
 });
