@@ -287,20 +287,18 @@ function VoteResultBlock({
   const bestFirst = profile.map((count, index) => ({ index, count })).reverse();
   let x = 0;
   const share = (count: number) => Math.round((count / total) * 1000) / 10;
+  const summary = t('budget.project.result_chart', {
+    summary: bestFirst.map(({ index, count }) => `${gradeText(ctx, index)} ${share(count)} %`).join(', '),
+  });
   return (
     <>
       {result.majorityGrade !== null && (
         <p>{t('budget.project.result_majority_grade', { grade: gradeText(ctx, result.majorityGrade) })}</p>
       )}
       {rank}
-      <figure class="tracking-grades">
-        <svg
-          class="tracking-grades__bar"
-          viewBox="0 0 1000 48"
-          preserveAspectRatio="none"
-          role="img"
-          aria-labelledby="grades-caption"
-        >
+      <div class="tracking-grades">
+        <svg class="tracking-grades__bar" viewBox="0 0 1000 48" preserveAspectRatio="none" role="img">
+          <title>{summary}</title>
           {bestFirst.map(({ index, count }) => {
             const width = (count / total) * 1000;
             const rect = (
@@ -310,14 +308,7 @@ function VoteResultBlock({
             return rect;
           })}
         </svg>
-        <figcaption id="grades-caption">
-          {t('budget.project.result_chart', {
-            summary: bestFirst
-              .map(({ index, count }) => `${gradeText(ctx, index)} ${share(count)} %`)
-              .join(', '),
-          })}
-        </figcaption>
-      </figure>
+      </div>
       <Table
         caption={t('budget.project.result_table', { ballots: result.ballots })}
         columns={[
