@@ -8,19 +8,21 @@
  * a level-L cell is 2 × 2 cells of level L + 1, `cx >> k`). Beyond zoom 16 a screen holds few
  * reports and the caller groups them live.
  *
- * Freshness: triggers on report_report append the place of every added, moved, re-stated or
- * deleted report to report_map_dirty. Before a read, `refreshMapCells` recomputes those cells
- * (and their parents) in one transaction, under an advisory lock so two refreshes never
- * overwrite each other; a process that finds the lock taken reads the cells as they are (a
- * refresh is running elsewhere). Many dirty places, no grid yet, or a grid of another latitude:
- * everything is counted again from scratch.
+ * Freshness: triggers on report_report append a delta to report_map_dirty for every added (+1),
+ * moved or re-stated (−1 old, +1 new) or deleted (−1) report. Before a read, `refreshMapCells`
+ * takes them in one transaction, under an advisory lock so two refreshes never overwrite each
+ * other: the +1s are added to the cells' counts, sums and extents without reading any report;
+ * a cell that lost a report is counted again (its extent or single report may have gone). A
+ * process that finds the lock taken reads the cells as they are (a refresh is running
+ * elsewhere). Many dirty rows, no grid yet, or a grid of another latitude: everything is counted
+ * again from scratch.
  *
  * The grid's latitude scale is fixed by the city's map centre (not by each request's box), so
  * the cells are the same for every request.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../core/db/database.js';
-import { type CellSize, gridCellSize } from './domain/geo.js';
+import { gridCellSize } from './domain/geo.js';
 
 declare module '../../core/db/schema.js' {
   interface Tables {
@@ -39,7 +41,13 @@ declare module '../../core/db/schema.js' {
       one_id: string;
       one_reference: string;
     };
-    report_map_dirty: { location: string };
+    report_map_dirty: {
+      location: string;
+      state: string;
+      delta: number;
+      report_id: string;
+      reference: string;
+    };
     report_map_grid: { singleton: boolean; ref_lat: number; built_at: Date };
   }
 }
@@ -119,24 +127,93 @@ async function rebuild(tx: Db, refLat: number): Promise<void> {
 type Cells = { cx: number[]; cy: number[] };
 
 /**
- * Level 16 cells of the dirty places, recounted from the reports: one statement that takes the
- * dirty rows, upserts the cells' new rows and removes the rows of states no longer there.
- * Returns the cells touched.
+ * Takes the dirty rows and adds them to the cells of every level in one statement: a cell that
+ * only gained reports gets the +1s added to its count, sums and extent (no report read again);
+ * a cell that lost one (a −1: a change of state or place, a deletion) is left to `recount`,
+ * since its extent or its single report may have gone. Returns those cells, per level.
  */
-async function recountBase(tx: Db, cell: CellSize): Promise<Cells> {
-  const level = MAP_LEVELS[0];
-  const { rows } = await sql<{ cx: number[] | null; cy: number[] | null }>`
-    with claimed as (delete from report_map_dirty returning location),
-    cells as (
-      select distinct floor(location[0] / ${f8(cell.lon)})::int as cx, floor(location[1] / ${f8(cell.lat)})::int as cy
+async function applyDeltas(tx: Db, refLat: number): Promise<Map<number, Cells>> {
+  const base = gridCellSize(MAP_LEVELS[0], refLat);
+  const levels = sql.join(
+    MAP_LEVELS.map(
+      (level) => sql`
+        select ${level}::int as level, cx >> ${MAP_LEVELS[0] - level} as cx, cy >> ${MAP_LEVELS[0] - level} as cy,
+               state, delta, lat, lon, report_id, reference
+        from d`,
+    ),
+    sql` union all `,
+  );
+  const { rows } = await sql<{ level: number; cx: number[]; cy: number[] }>`
+    with claimed as (delete from report_map_dirty returning location, state, delta, report_id, reference),
+    d as (
+      select floor(location[0] / ${f8(base.lon)})::int as cx, floor(location[1] / ${f8(base.lat)})::int as cy,
+             location[1] as lat, location[0] as lon, state, delta, report_id, reference
       from claimed),
-    fresh as (
-      select c.cx, c.cy, r.state, ${reportColumns}
-      from cells c join report_report r
-        on r.location <@ box(point(c.cx * ${f8(cell.lon)}, c.cy * ${f8(cell.lat)}),
-                             point((c.cx + 1) * ${f8(cell.lon)}, (c.cy + 1) * ${f8(cell.lat)}))
-       and floor(r.location[0] / ${f8(cell.lon)})::int = c.cx and floor(r.location[1] / ${f8(cell.lat)})::int = c.cy
-      group by c.cx, c.cy, r.state),
+    levels as (${levels}),
+    cells as (select level, cx, cy, bool_or(delta < 0) as shrunk from levels group by level, cx, cy),
+    gained as (
+      select l.level, l.cx, l.cy, l.state, sum(l.delta)::int as n, sum(l.lat) as sum_lat, sum(l.lon) as sum_lon,
+             min(l.lat) as min_lat, max(l.lat) as max_lat, min(l.lon) as min_lon, max(l.lon) as max_lon,
+             min(l.report_id::text)::uuid as one_id, min(l.reference) as one_reference
+      from levels l join cells c on c.level = l.level and c.cx = l.cx and c.cy = l.cy
+      where not c.shrunk
+      group by l.level, l.cx, l.cy, l.state),
+    added as (
+      insert into report_map_cell (${cellColumns})
+      select level, cx, cy, state, n, sum_lat, sum_lon, min_lat, max_lat, min_lon, max_lon, one_id, one_reference
+      from gained
+      on conflict (level, cx, cy, state) do update set
+        n = report_map_cell.n + excluded.n,
+        sum_lat = report_map_cell.sum_lat + excluded.sum_lat,
+        sum_lon = report_map_cell.sum_lon + excluded.sum_lon,
+        min_lat = least(report_map_cell.min_lat, excluded.min_lat),
+        max_lat = greatest(report_map_cell.max_lat, excluded.max_lat),
+        min_lon = least(report_map_cell.min_lon, excluded.min_lon),
+        max_lon = greatest(report_map_cell.max_lon, excluded.max_lon),
+        -- meaningful only for a cell of one report, which a cell that gained always was before
+        -- (n = 0: a new row) or is no longer (n ≥ 2)
+        one_id = excluded.one_id, one_reference = excluded.one_reference
+      returning 1)
+    select level, array_agg(cx) as cx, array_agg(cy) as cy
+    from cells where shrunk and (select count(*) from added) >= 0
+    group by level`.execute(tx);
+  return new Map(rows.map((row) => [Number(row.level), { cx: row.cx, cy: row.cy }]));
+}
+
+/**
+ * Counts these cells of a level again, exactly: level 16 from the reports (spatial index, one
+ * cell at a time), a coarser level from the rows of the finer one.
+ */
+async function recount(tx: Db, refLat: number, index: number, cells: Cells): Promise<void> {
+  if (cells.cx.length === 0) return;
+  const level = MAP_LEVELS[index]!;
+  let fresh: ReturnType<typeof sql>;
+  if (index === 0) {
+    const cell = gridCellSize(level, refLat);
+    fresh = sql`
+      select c.cx, c.cy, x.*
+      from cells c cross join lateral (
+        select r.state, ${reportColumns}
+        from report_report r
+        where r.location <@ box(point(c.cx * ${f8(cell.lon)}, c.cy * ${f8(cell.lat)}),
+                                point((c.cx + 1) * ${f8(cell.lon)}, (c.cy + 1) * ${f8(cell.lat)}))
+          and floor(r.location[0] / ${f8(cell.lon)})::int = c.cx
+          and floor(r.location[1] / ${f8(cell.lat)})::int = c.cy
+        group by r.state) x`;
+  } else {
+    const finer = MAP_LEVELS[index - 1]!;
+    const size = 2 ** (finer - level);
+    fresh = sql`
+      select c.cx, c.cy, m.state, ${rollupColumns}
+      from cells c join report_map_cell m
+        on m.level = ${finer}
+       and m.cx between c.cx * ${size} and c.cx * ${size} + ${size - 1}
+       and m.cy between c.cy * ${size} and c.cy * ${size} + ${size - 1}
+      group by c.cx, c.cy, m.state`;
+  }
+  await sql`
+    with cells as (select distinct x as cx, y as cy from unnest(${cells.cx}::int[], ${cells.cy}::int[]) as c(x, y)),
+    fresh as (${fresh}),
     upserted as (
       insert into report_map_cell (${cellColumns})
       select ${level}, cx, cy, state, n, sum_lat, sum_lon, min_lat, max_lat, min_lon, max_lon, one_id, one_reference
@@ -148,42 +225,7 @@ async function recountBase(tx: Db, cell: CellSize): Promise<Cells> {
       where m.level = ${level} and m.cx = c.cx and m.cy = c.cy
         and not exists (select 1 from fresh f where f.cx = m.cx and f.cy = m.cy and f.state = m.state)
       returning 1)
-    select array_agg(cx) as cx, array_agg(cy) as cy,
-      (select count(*) from upserted) + (select count(*) from removed) as touched
-    from cells`.execute(tx);
-  return { cx: rows[0]?.cx ?? [], cy: rows[0]?.cy ?? [] };
-}
-
-/** The parents (one level coarser) of the given cells, recounted from their children. */
-async function recountParents(tx: Db, child: number, parent: number, cells: Cells): Promise<Cells> {
-  const shift = child - parent;
-  const size = 2 ** shift;
-  const { rows } = await sql<{ cx: number[] | null; cy: number[] | null }>`
-    with parents as (
-      select distinct x >> ${shift} as cx, y >> ${shift} as cy
-      from unnest(${cells.cx}::int[], ${cells.cy}::int[]) as c(x, y)),
-    fresh as (
-      select p.cx, p.cy, m.state, ${rollupColumns}
-      from parents p join report_map_cell m
-        on m.level = ${child}
-       and m.cx between p.cx * ${size} and p.cx * ${size} + ${size - 1}
-       and m.cy between p.cy * ${size} and p.cy * ${size} + ${size - 1}
-      group by p.cx, p.cy, m.state),
-    upserted as (
-      insert into report_map_cell (${cellColumns})
-      select ${parent}, cx, cy, state, n, sum_lat, sum_lon, min_lat, max_lat, min_lon, max_lon, one_id, one_reference
-      from fresh
-      on conflict (level, cx, cy, state) do update set ${upsertSet}
-      returning 1),
-    removed as (
-      delete from report_map_cell m using parents p
-      where m.level = ${parent} and m.cx = p.cx and m.cy = p.cy
-        and not exists (select 1 from fresh f where f.cx = m.cx and f.cy = m.cy and f.state = m.state)
-      returning 1)
-    select array_agg(cx) as cx, array_agg(cy) as cy,
-      (select count(*) from upserted) + (select count(*) from removed) as touched
-    from parents`.execute(tx);
-  return { cx: rows[0]?.cx ?? [], cy: rows[0]?.cy ?? [] };
+    select (select count(*) from upserted) + (select count(*) from removed) as touched`.execute(tx);
 }
 
 export type RefreshOutcome = 'fresh' | 'updated' | 'rebuilt' | 'busy';
@@ -212,9 +254,11 @@ async function refreshOnce(db: Db, refLat: number): Promise<RefreshOutcome> {
       return 'rebuilt';
     }
     if (current.dirty === 0) return 'fresh';
-    let cells = await recountBase(tx, gridCellSize(MAP_LEVELS[0], refLat));
-    for (let i = 1; i < MAP_LEVELS.length && cells.cx.length > 0; i++) {
-      cells = await recountParents(tx, MAP_LEVELS[i - 1]!, MAP_LEVELS[i]!, cells);
+    const shrunk = await applyDeltas(tx, refLat);
+    // Finest first: a coarser cell is counted from the finer ones.
+    for (const [index, level] of MAP_LEVELS.entries()) {
+      const cells = shrunk.get(level);
+      if (cells) await recount(tx, refLat, index, cells);
     }
     return 'updated';
   });

@@ -142,6 +142,28 @@ describe('clusters counted ahead', () => {
     expect(total(await counted(12))).toBe(before);
   });
 
+  it('reports only added are added to the cells without recounting them, with the same result', async () => {
+    await refreshMapCells(core.db, refLat);
+    const values = Array.from({ length: 30 }, (_, i) => {
+      // some on existing cells, some far away (new cells), various states
+      const lat = i % 3 === 0 ? 48.87 + i * 0.0007 : 48.842 + (i % 12) * 0.0011;
+      const lon = i % 3 === 0 ? 2.3 + i * 0.0009 : 2.332 + (i % 4) * 0.0023;
+      const state = ['new', 'done', 'scheduled'][i % 3]!;
+      return sql`(${`ADD-${i}`}, ${CATEGORY}, ${state}, point(${lon}::float8, ${lat}::float8), 'web')`;
+    });
+    await sql`insert into report_report (reference, category_id, state, location, channel)
+      values ${sql.join(values)}`.execute(core.db);
+    expect(await refreshMapCells(core.db, refLat)).toBe('updated');
+    for (const zoom of [10, 12, 14, 15, 16]) {
+      expect(normalise(await counted(zoom))).toEqual(normalise(await live(zoom)));
+    }
+    // added, then moved on before any read: counted again, still exact
+    await sql`insert into report_report (reference, category_id, state, location, channel)
+      values ('ADD-X', ${CATEGORY}, 'new', point(2.31, 48.88), 'web')`.execute(core.db);
+    await sql`update report_report set state = 'to_process' where reference = 'ADD-X'`.execute(core.db);
+    for (const zoom of [12, 16]) expect(normalise(await counted(zoom))).toEqual(normalise(await live(zoom)));
+  });
+
   it('two refreshes at once do the work once and agree', async () => {
     await sql`update report_report set state = 'done' where reference like 'TEST-1%'`.execute(core.db);
     const outcomes = await Promise.all([refreshMapCells(core.db, refLat), refreshMapCells(core.db, refLat)]);
