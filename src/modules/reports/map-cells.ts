@@ -48,7 +48,7 @@ declare module '../../core/db/schema.js' {
       report_id: string;
       reference: string;
     };
-    report_map_grid: { singleton: boolean; ref_lat: number; built_at: Date };
+    report_map_grid: { singleton: boolean; ref_lat: number; built_at: Date; generation: number };
   }
 }
 
@@ -122,6 +122,13 @@ async function rebuild(tx: Db, refLat: number): Promise<void> {
     on conflict (singleton) do update set ref_lat = excluded.ref_lat, built_at = excluded.built_at`.execute(
     tx,
   );
+}
+
+/** The cells changed: their generation grows (kept clusters of an older one are not served). */
+async function bumpGeneration(tx: Db): Promise<number | null> {
+  const { rows } = await sql<{ generation: number }>`
+    update report_map_grid set generation = generation + 1 returning generation`.execute(tx);
+  return rows[0] ? Number(rows[0].generation) : null;
 }
 
 type Cells = { cx: number[]; cy: number[] };
@@ -230,37 +237,52 @@ async function recount(tx: Db, refLat: number, index: number, cells: Cells): Pro
 
 export type RefreshOutcome = 'fresh' | 'updated' | 'rebuilt' | 'busy';
 
-async function refreshOnce(db: Db, refLat: number): Promise<RefreshOutcome> {
+/** The cells' generation as this process last saw it (null: unknown, e.g. a refresh elsewhere). */
+const generations = new WeakMap<Db, number | null>();
+
+const asGeneration = (value: number | string | null | undefined) =>
+  value === null || value === undefined ? null : Number(value);
+
+async function refreshOnce(
+  db: Db,
+  refLat: number,
+): Promise<{ outcome: RefreshOutcome; generation: number | null }> {
   // Nothing to do is the common case: one cheap read, no transaction.
-  const { rows: state } = await sql<{ ref_lat: number | null; dirty: boolean }>`
+  const { rows: state } = await sql<{ ref_lat: number | null; generation: number | null; dirty: boolean }>`
     select (select ref_lat from report_map_grid) as ref_lat,
+           (select generation from report_map_grid) as generation,
            exists (select 1 from report_map_dirty) as dirty`.execute(db);
   const grid = state[0];
-  if (grid && grid.ref_lat === refLat && !grid.dirty) return 'fresh';
+  if (grid && grid.ref_lat === refLat && !grid.dirty) {
+    return { outcome: 'fresh', generation: asGeneration(grid.generation) };
+  }
   return db.transaction().execute(async (tx) => {
     // Derived data: a crash loses the recount and its claim on the dirty rows together.
     await sql`set local synchronous_commit = off`.execute(tx);
     const { rows } = await sql<{ locked: boolean }>`
       select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`.execute(tx);
-    if (!rows[0]?.locked) return 'busy';
-    const { rows: now } = await sql<{ ref_lat: number | null; dirty: number }>`
+    // Another process is changing the cells: nothing read now may be kept.
+    if (!rows[0]?.locked) return { outcome: 'busy' as const, generation: null };
+    const { rows: now } = await sql<{ ref_lat: number | null; generation: number | null; dirty: number }>`
       select (select ref_lat from report_map_grid) as ref_lat,
+             (select generation from report_map_grid) as generation,
              (select count(*) from (select 1 from report_map_dirty limit ${FULL_REBUILD_OVER + 1}) d)::int as dirty`.execute(
       tx,
     );
     const current = now[0]!;
     if (current.ref_lat !== refLat || current.dirty > FULL_REBUILD_OVER) {
       await rebuild(tx, refLat);
-      return 'rebuilt';
+      return { outcome: 'rebuilt' as const, generation: await bumpGeneration(tx) };
     }
-    if (current.dirty === 0) return 'fresh';
+    if (current.dirty === 0)
+      return { outcome: 'fresh' as const, generation: asGeneration(current.generation) };
     const shrunk = await applyDeltas(tx, refLat);
     // Finest first: a coarser cell is counted from the finer ones.
     for (const [index, level] of MAP_LEVELS.entries()) {
       const cells = shrunk.get(level);
       if (cells) await recount(tx, refLat, index, cells);
     }
-    return 'updated';
+    return { outcome: 'updated' as const, generation: await bumpGeneration(tx) };
   });
 }
 
@@ -271,7 +293,12 @@ const running = new WeakMap<Db, Promise<RefreshOutcome>>();
 export function refreshMapCells(db: Db, refLat: number): Promise<RefreshOutcome> {
   const pending = running.get(db);
   if (pending) return pending;
-  const started = refreshOnce(db, refLat).finally(() => running.delete(db));
+  const started = refreshOnce(db, refLat)
+    .then(({ outcome, generation }) => {
+      generations.set(db, generation);
+      return outcome;
+    })
+    .finally(() => running.delete(db));
   running.set(db, started);
   return started;
 }
@@ -296,6 +323,11 @@ export async function selectMapCellClusters(db: Db, q: MapCellQuery): Promise<Ma
   const x1 = Math.floor(q.bbox.maxLon / cell.lon);
   const y0 = Math.floor(q.bbox.minLat / cell.lat);
   const y1 = Math.floor(q.bbox.maxLat / cell.lat);
+  // Read before the cells: what is read next is at least this fresh.
+  const generation = generations.get(db) ?? null;
+  const key = `${q.refLat}|${level}|${shift}|${x0}|${x1}|${y0}|${y1}|${[...q.states].sort().join(',')}`;
+  const kept = generation === null ? undefined : keptClusters(db).get(key);
+  if (kept && kept.generation === generation) return kept.clusters;
   const { rows } = await sql<{
     n: number;
     sum_lat: number;
@@ -313,7 +345,7 @@ export async function selectMapCellClusters(db: Db, q: MapCellQuery): Promise<Ma
       and m.cx between ${x0} and ${x1} and m.cy between ${y0} and ${y1}
     group by m.cx >> ${shift}, m.cy >> ${shift}
     order by 1 desc, 8`.execute(db);
-  return rows.map((row) => {
+  const clusters = rows.map((row) => {
     const n = Number(row.n);
     return {
       count: n,
@@ -327,6 +359,39 @@ export async function selectMapCellClusters(db: Db, q: MapCellQuery): Promise<Ma
       reference: n === 1 ? row.one_reference : null,
     };
   });
+  if (generation !== null) keepClusters(db, key, generation, clusters);
+  return clusters;
+}
+
+/**
+ * Clusters already read, served again while the cells' generation has not changed (the same
+ * whole-city map is asked for again and again). At most KEPT_CLUSTERS clusters in all, the
+ * oldest answers dropped first.
+ */
+const KEPT_CLUSTERS = 20_000;
+const kept = new WeakMap<Db, Map<string, { generation: number; clusters: MapCellCluster[] }>>();
+
+function keptClusters(db: Db) {
+  let map = kept.get(db);
+  if (!map) {
+    map = new Map();
+    kept.set(db, map);
+  }
+  return map;
+}
+
+function keepClusters(db: Db, key: string, generation: number, clusters: MapCellCluster[]) {
+  if (clusters.length > KEPT_CLUSTERS / 4) return;
+  const map = keptClusters(db);
+  map.delete(key);
+  map.set(key, { generation, clusters });
+  let total = 0;
+  for (const entry of map.values()) total += entry.clusters.length;
+  for (const [oldest, entry] of map) {
+    if (total <= KEPT_CLUSTERS) break;
+    map.delete(oldest);
+    total -= entry.clusters.length;
+  }
 }
 
 /**

@@ -164,6 +164,19 @@ describe('clusters counted ahead', () => {
     for (const zoom of [12, 16]) expect(normalise(await counted(zoom))).toEqual(normalise(await live(zoom)));
   });
 
+  it('serves clusters already read again until the cells change', async () => {
+    const first = await counted(13);
+    expect(await counted(13)).toBe(first); // the same answer, not read again
+    await sql`insert into report_report (reference, category_id, state, location, channel)
+      values ('KEEP-1', ${CATEGORY}, 'new', point(2.35, 48.85), 'web')`.execute(core.db);
+    const after = await counted(13);
+    expect(after).not.toBe(first);
+    expect(total(after)).toBe(total(first) + 1);
+    // another process changed the cells (generation moved on): not served from what was kept
+    await sql`update report_map_grid set generation = generation + 1`.execute(core.db);
+    expect(await counted(13)).not.toBe(after);
+  });
+
   it('two refreshes at once do the work once and agree', async () => {
     await sql`update report_report set state = 'done' where reference like 'TEST-1%'`.execute(core.db);
     const outcomes = await Promise.all([refreshMapCells(core.db, refLat), refreshMapCells(core.db, refLat)]);
