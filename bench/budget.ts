@@ -44,7 +44,11 @@ import {
   publishStoredResults,
   storeResults,
 } from '../src/modules/budget/vote/results.service.js';
-import { forgetCachedCampaigns, loadVoteCampaign } from '../src/modules/budget/vote/vote.service.js';
+import {
+  forgetCachedCampaigns,
+  loadVoteCampaign,
+  saveBasket,
+} from '../src/modules/budget/vote/vote.service.js';
 import '../src/modules/budget/budget.tables.js';
 import '../src/modules/budget/vote/vote.tables.js';
 
@@ -285,7 +289,9 @@ async function seedVoters(
 // ---- server ---------------------------------------------------------------------------------
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
@@ -389,7 +395,7 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
   await admin.end();
   const url = withDatabase(baseUrl, BENCH_DB);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vo-bench-budget-'));
-  const database = await openDatabase({ databaseUrl: url, poolSize: 8 });
+  const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
   const core = minimalCore(database, dataDir);
   let server: ChildProcess | null = null;
   const measures: Record<string, LoadResult & { what: string }> = {};
@@ -439,6 +445,16 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
     const expected = new Map<string, number>(); // `${project}:${grade}` → judgments
     let mjSaved = 0;
     const random = generator(42);
+    /** Popular projects get better grades: a realistic spread of profiles. */
+    const mjBallot = () =>
+      Array.from({ length: PROJECTS }, (_, n) => Math.min(3, Math.floor(random() * 3 + ((n + 1) % 5) / 4)));
+    const keepMj = (grades: number[]) => {
+      mjSaved++;
+      grades.forEach((g, n) => {
+        const k = `${n + 1}:${g}`;
+        expected.set(k, (expected.get(k) ?? 0) + 1);
+      });
+    };
     log(
       `(b) ${options.voters.toLocaleString('en')} majority-judgment ballots of ${PROJECTS} grades, ${options.concurrency} clients`,
     );
@@ -456,13 +472,8 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
             revision: '0',
             action: 'confirm',
           });
-          const grades: number[] = [];
-          for (let n = 1; n <= PROJECTS; n++) {
-            // Popular projects get better grades: a realistic spread of profiles.
-            const grade = Math.min(3, Math.floor(random() * 3 + (n % 5) / 4));
-            grades.push(grade);
-            body.append(`grade-${n}`, GRADES[grade]!);
-          }
+          const grades = mjBallot();
+          for (const [n, g] of grades.entries()) body.append(`grade-${n + 1}`, GRADES[g]!);
           const response = await fetch(`${base}/budget/${mj.slug}/vote/enveloppe/paris`, {
             method: 'POST',
             headers: {
@@ -473,20 +484,72 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
             redirect: 'manual',
           });
           await response.arrayBuffer();
-          if (response.status === 303) {
-            mjSaved++;
-            grades.forEach((g, n) => {
-              const k = `${n + 1}:${g}`;
-              expected.set(k, (expected.get(k) ?? 0) + 1);
-            });
-          }
+          if (response.status === 303) keepMj(grades);
           return response.status;
         },
       })),
     };
+    // Voters the HTTP phase had no time for (--seconds) vote through the same service call, in
+    // this process, so that the count and the tally cover every voter.
+    const viewerOf = async (i: number) => ({
+      id: (
+        await database.db
+          .selectFrom('account_user')
+          .select('id')
+          .where('email', '=', `bench-${i}@example.test`)
+          .executeTakeFirstOrThrow()
+      ).id,
+      email: `bench-${i}@example.test`,
+      displayName: '',
+      locale: 'fr' as const,
+      isAdmin: false,
+      emailVerified: true,
+      memberships: [],
+    });
+    const mjRest = options.voters - measures.castMj.requests;
+    if (mjRest > 0) {
+      const vcMj = await loadVoteCampaign(core, mj.slug, null, { fresh: true });
+      const first = measures.castMj.requests;
+      log(
+        `(b') ${mjRest.toLocaleString('en')} remaining majority-judgment ballots through the service, in process`,
+      );
+      measures.castMjDirect = {
+        what: `saveBasket (the service the route calls, same SQL), in the bench process, no HTTP, ${options.concurrency} concurrent — voters left after --seconds`,
+        ...(await load({
+          concurrency: options.concurrency,
+          count: mjRest,
+          seconds: options.seconds * 4,
+          progress: true,
+          run: async (j) => {
+            const viewer = await viewerOf(first + j);
+            const grades = mjBallot();
+            const submission = {
+              kind: 'grades' as const,
+              grades: Object.fromEntries(grades.map((g, n) => [String(n + 1), GRADES[g]!])),
+            };
+            await saveBasket(core, vcMj, viewer, mj.envelopeId, submission, 0, ACTOR, new Date(), {
+              confirm: true,
+            });
+            keepMj(grades);
+            return 'saved';
+          },
+        })),
+      };
+    }
     const approvalExpected = new Map<number, number>();
     let approvalSaved = 0;
     let approvalLines = 0;
+    const approvalBallot = () => {
+      const k = 1 + Math.floor(random() * APPROVAL_MAX);
+      const picks = new Set<number>();
+      while (picks.size < k) picks.add(1 + Math.floor(random() * random() * PROJECTS));
+      return [...picks];
+    };
+    const keepApproval = (picks: number[]) => {
+      approvalSaved++;
+      approvalLines += picks.length;
+      for (const n of picks) approvalExpected.set(n, (approvalExpected.get(n) ?? 0) + 1);
+    };
     log(`(b) ${options.approvalVoters.toLocaleString('en')} approval ballots`);
     measures.castApproval = {
       what: `POST /budget/:slug/vote/enveloppe/paris, 1–${APPROVAL_MAX} projects ticked, save and confirm, ${options.concurrency} clients`,
@@ -502,9 +565,7 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
             revision: '0',
             action: 'confirm',
           });
-          const k = 1 + Math.floor(random() * APPROVAL_MAX);
-          const picks = new Set<number>();
-          while (picks.size < k) picks.add(1 + Math.floor(random() * random() * PROJECTS));
+          const picks = approvalBallot();
           for (const n of picks) body.append('projects', String(n));
           const response = await fetch(`${base}/budget/${approval.slug}/vote/enveloppe/paris`, {
             method: 'POST',
@@ -516,15 +577,46 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
             redirect: 'manual',
           });
           await response.arrayBuffer();
-          if (response.status === 303) {
-            approvalSaved++;
-            approvalLines += picks.size;
-            for (const n of picks) approvalExpected.set(n, (approvalExpected.get(n) ?? 0) + 1);
-          }
+          if (response.status === 303) keepApproval(picks);
           return response.status;
         },
       })),
     };
+    const approvalRest = options.approvalVoters - measures.castApproval.requests;
+    if (approvalRest > 0) {
+      const vcApproval = await loadVoteCampaign(core, approval.slug, null, { fresh: true });
+      const first = options.voters + measures.castApproval.requests;
+      log(
+        `(b') ${approvalRest.toLocaleString('en')} remaining approval ballots through the service, in process`,
+      );
+      measures.castApprovalDirect = {
+        what: `saveBasket, approval, in the bench process, no HTTP, ${options.concurrency} concurrent — voters left after --seconds`,
+        ...(await load({
+          concurrency: options.concurrency,
+          count: approvalRest,
+          seconds: options.seconds * 4,
+          progress: true,
+          run: async (j) => {
+            const viewer = await viewerOf(first + j);
+            const picks = approvalBallot();
+            const submission = { kind: 'selection' as const, projectNumbers: picks.map(String) };
+            await saveBasket(
+              core,
+              vcApproval,
+              viewer,
+              approval.envelopeId,
+              submission,
+              0,
+              ACTOR,
+              new Date(),
+              { confirm: true },
+            );
+            keepApproval(picks);
+            return 'saved';
+          },
+        })),
+      };
+    }
 
     // (c) the count: what the database holds against what the clients were told was saved.
     log('(c) count');
@@ -637,6 +729,11 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
       'Each voter did the sworn declaration beforehand (voter, empty ballot and register rows inserted in the set-up): the measure is the casting of the ballot.',
       'One POST per ballot: the campaign has one envelope of 20 projects and the form\'s "save and confirm" button saves the basket and confirms the ballot in one transaction (session and viewer read, ballot row lock, lines replaced and checked by the statement trigger, register, audit, mail job queued).',
       'The mail jobs are queued (JOBS_IN=none), not sent: a separate worker sends them.',
+      ...(measures.castMjDirect || measures.castApprovalDirect
+        ? [
+            'The HTTP phases stop after --seconds; the voters left then voted through saveBasket, the service the route calls (same transaction and SQL, no HTTP, session and CSRF), in the bench process with a pool of 10 connections like the server, so that the count and the tally cover every voter. Their throughput is reported on its own line.',
+          ]
+        : []),
       'The machine is shared with other work: compare the HTTP figures with the raw baseline of the same run.',
     );
     const result = {
