@@ -660,13 +660,23 @@ export async function mapClusters(
   }
   return {
     clusters: rows.map((row) => ({
-      lat: row.lat,
-      lon: row.lon,
+      lat: micro(row.lat),
+      lon: micro(row.lon),
       count: row.count,
       ...(row.id ? { id: row.id, reference: row.reference ?? undefined } : {}),
-      bbox: { minLat: row.min_lat, minLon: row.min_lon, maxLat: row.max_lat, maxLon: row.max_lon },
+      bbox: {
+        minLat: micro(row.min_lat),
+        minLon: micro(row.min_lon),
+        maxLat: micro(row.max_lat),
+        maxLon: micro(row.max_lon),
+      },
     })),
   };
+}
+
+/** Six decimals of a degree (~0.1 m): means and sums carry fifteen, which only weigh on the wire. */
+function micro(degrees: number): number {
+  return Math.round(degrees * 1e6) / 1e6;
 }
 
 async function followableReport(core: CoreServices, viewer: Viewer | null, reportId: string) {
