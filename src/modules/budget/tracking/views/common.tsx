@@ -40,13 +40,19 @@ export function Day({ ctx, day }: { ctx: PageContext; day: string }) {
 export function arrondissementText(ctx: PageContext, code: string | null, name: string | null): string {
   if (!code) return ctx.t('budget.tracking.list.citywide');
   if (!/^\d+$/.test(code)) return name ?? code;
+  if (!name) {
+    return code === '1'
+      ? ctx.t('budget.tracking.arrondissement_number_first')
+      : ctx.t('budget.tracking.arrondissement_number', { code });
+  }
   return code === '1'
-    ? ctx.t('budget.tracking.arrondissement_first', { name: name ?? '' })
-    : ctx.t('budget.tracking.arrondissement', { code, name: name ?? '' });
+    ? ctx.t('budget.tracking.arrondissement_first', { name })
+    : ctx.t('budget.tracking.arrondissement', { code, name });
 }
 
 export function percent(ctx: PageContext, value: number): string {
-  return ctx.t('budget.tracking.progress_value', { progress: value });
+  const number = new Intl.NumberFormat(ctx.locale === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  return ctx.t('budget.tracking.progress_value', { progress: number.format(value) });
 }
 
 /** A progress bar with its value in words next to it (the bar alone says nothing to some). */

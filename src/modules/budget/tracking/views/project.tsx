@@ -28,6 +28,7 @@ import {
   Day,
   euros,
   Progress,
+  percent,
   StatusTag,
   statusText,
   TrackingStyles,
@@ -288,7 +289,9 @@ function VoteResultBlock({
   let x = 0;
   const share = (count: number) => Math.round((count / total) * 1000) / 10;
   const summary = t('budget.project.result_chart', {
-    summary: bestFirst.map(({ index, count }) => `${gradeText(ctx, index)} ${share(count)} %`).join(', '),
+    summary: bestFirst
+      .map(({ index, count }) => `${gradeText(ctx, index)} ${percent(ctx, share(count))}`)
+      .join(', '),
   });
   return (
     <>
@@ -325,7 +328,7 @@ function VoteResultBlock({
             {gradeText(ctx, index)}
           </span>,
           String(count),
-          t('budget.tracking.progress_value', { progress: share(count) }),
+          percent(ctx, share(count)),
         ])}
       />
     </>
