@@ -252,6 +252,17 @@ function BackofficeNav({ ctx }: { ctx: PageContext }) {
   // Participatory budget module.
   const budgetItems = [
     {
+      href: '/admin/budget',
+      label: t('budget.campaigns.admin.title'),
+      permission: 'budget.campaigns.manage',
+    },
+    { href: '/admin/budget/etude', label: t('budget.study.title'), permission: 'budget.study' },
+    {
+      href: '/admin/budget/moderation',
+      label: t('budget.proposals.moderation.title'),
+      permission: 'budget.moderate',
+    },
+    {
       href: '/admin/budget/realisations',
       label: t('budget.tracking.admin.nav'),
       permission: 'budget.tracking.manage',

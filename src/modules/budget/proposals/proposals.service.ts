@@ -176,7 +176,7 @@ async function checkProposal(
     if (arrondissementCode) {
       envelope = envelopes.find((e) => e.kind === 'arrondissement' && e.code === arrondissementCode);
       if (!envelope) errors.envelope = 'budget.proposals.form.no_arrondissement_envelope';
-    } else if (!errors.lat && !errors.arrondissement) {
+    } else if (!errors.lat && !errors.arrondissement && !errors.address) {
       errors.envelope = 'budget.proposals.form.envelope_required';
     }
   } else {
@@ -305,8 +305,11 @@ export async function proposeProject(
   try {
     for (const jpeg of checked.images) keys.push(await storeImageFile(core.config.dataDir, jpeg));
     const result = await core.db.transaction().execute(async (tx) => {
-      const sequence = await store.allocateSequence(tx, campaign.id);
-      const reference = proposalReference(yearOf(campaign.submissionStartsAt), sequence);
+      const year = yearOf(campaign.submissionStartsAt);
+      let reference = proposalReference(year, await store.allocateSequence(tx, campaign.id));
+      // Another campaign of the same year already used this number: continue after its numbers.
+      if (await store.referenceTaken(tx, reference))
+        reference = proposalReference(year, await store.skipUsedReferences(tx, campaign.id, `BP-${year}-`));
       const id = await store.insertProposal(tx, {
         campaignId: campaign.id,
         reference,

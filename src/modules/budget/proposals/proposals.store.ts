@@ -128,6 +128,35 @@ export async function allocateSequence(db: Db, campaignId: string): Promise<numb
   return Number(row.last_value);
 }
 
+export async function referenceTaken(db: Db, reference: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('budget_proposal')
+    .select('id')
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Moves a campaign's sequence past every number already used under `prefix` ('BP-2026-'):
+ * two campaigns in one year share the year's references. Returns the next number.
+ */
+export async function skipUsedReferences(db: Db, campaignId: string, prefix: string): Promise<number> {
+  const row = await db
+    .selectFrom('budget_proposal')
+    // 'BP-2026-0042' → 42 (the third part; a text parameter would make substring a regex).
+    .select(sql<number>`max(split_part(reference, '-', 3)::int)`.as('n'))
+    .where('reference', 'like', `${prefix}%`)
+    .executeTakeFirst();
+  const next = Number(row?.n ?? 0) + 1;
+  await db
+    .updateTable('budget_sequence')
+    .set({ last_value: next })
+    .where('campaign_id', '=', campaignId)
+    .execute();
+  return next;
+}
+
 export interface ProposalWrite {
   envelopeId: string;
   title: string;

@@ -151,7 +151,7 @@ describe('proposing without JavaScript', () => {
       }),
     );
     expect(response.statusCode).toBe(422);
-    for (const field of ['title', 'theme', 'address', 'envelope', 'estimatedCost'])
+    for (const field of ['title', 'theme', 'address', 'estimatedCost'])
       expect(response.body).toContain(`href="#field-${field}"`);
     expect(response.body).toContain('value="Garde-moi"');
     expect(response.body).toContain('value="beaucoup"');
@@ -323,6 +323,11 @@ describe('back office: campaigns and envelopes', () => {
     expect((await deveAgent.browser.get('/admin/budget')).statusCode).toBe(403);
     const anonymous = await new Browser(t.app).get('/admin/budget');
     expect(anonymous.statusCode).toBe(303);
+    // Agents find the study and moderation in the back-office navigation, not the campaigns.
+    const study = await deveAgent.browser.get('/admin/budget/etude');
+    expect(study.body).toContain('href="/admin/budget/moderation"');
+    expect(study.body).not.toContain('href="/admin/budget"');
+    expect((await admin.browser.get('/admin/budget/etude')).body).toContain('href="/admin/budget"');
   });
 
   const campaignForm = (overrides: Record<string, string> = {}) => ({

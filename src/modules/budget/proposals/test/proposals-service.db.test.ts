@@ -132,6 +132,33 @@ describe('proposing', () => {
     expect(await count('budget_proposal')).toBe(before);
   });
 
+  it('gives two campaigns of the same year distinct references', async () => {
+    const other = await makeCampaign(core, 'submission', { slug: 'meme-annee' });
+    const { reference } = await proposeProject(
+      core,
+      citizen,
+      other.slug,
+      proposalInput({ title: 'Même année' }),
+      [],
+      actor,
+    );
+    const taken = await core.db
+      .selectFrom('budget_proposal')
+      .select('reference')
+      .where('campaign_id', '=', open.id)
+      .execute();
+    expect(taken.map((r) => r.reference)).not.toContain(reference);
+    const next = await proposeProject(
+      core,
+      citizen,
+      other.slug,
+      proposalInput({ title: 'Même année 2' }),
+      [],
+      actor,
+    );
+    expect(Number(next.reference.slice(8))).toBe(Number(reference.slice(8)) + 1);
+  });
+
   it('refuses a signed-out person and an unpublished campaign', async () => {
     expect(
       ((await rejection(proposeProject(core, null, 'ouverte', proposalInput(), [], actor))) as DomainError)
@@ -157,8 +184,12 @@ describe('proposing', () => {
       description: 'budget.proposals.form.description_required',
       theme: 'budget.proposals.form.theme_required',
       address: 'budget.proposals.form.place_required',
-      envelope: 'budget.proposals.form.envelope_required',
     });
+    // A typed address alone says nothing of the envelope: it must be chosen.
+    const addressOnly = (await rejection(
+      propose(citizen, { lat: '', lon: '', title: 'Adresse seule' }),
+    )) as ValidationError;
+    expect(addressOnly.fields).toEqual({ envelope: 'budget.proposals.form.envelope_required' });
   });
 
   it('checks the place against the envelope and the city', async () => {
