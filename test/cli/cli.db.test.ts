@@ -125,7 +125,7 @@ describe('ville CLI', () => {
     const exited = new Promise<number | null>((resolve) => worker.on('close', (code) => resolve(code)));
     const started = Date.now();
     while (!workerOut.includes('Worker started')) {
-      if (Date.now() - started > 40_000) throw new Error(`worker did not start: ${workerOut}`);
+      if (Date.now() - started > 120_000) throw new Error(`worker did not start: ${workerOut}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const blocked = await ville(['create-user', '--email', 'a@example.org', '--name', 'A'], {
@@ -137,5 +137,5 @@ describe('ville CLI', () => {
     worker.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(workerOut).toContain('Worker stopped.');
-  }, 120_000);
+  }, 240_000);
 });
