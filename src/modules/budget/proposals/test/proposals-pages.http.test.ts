@@ -121,7 +121,15 @@ describe('proposing without JavaScript', () => {
     const reference = referenceOf(
       await author.browser.post(
         NEW,
-        form({ title: `Fontaine ${HOSTILE}`, description: `Description ${HOSTILE}` }),
+        form({
+          title: `Fontaine ${HOSTILE}`,
+          description: `Description ${HOSTILE}`,
+          publicName: `Nom ${HOSTILE}`.slice(0, 80),
+          address: `Adresse ${HOSTILE}`,
+          lat: '',
+          lon: '',
+          arrondissement: '5',
+        }),
       ),
     );
     const page = await author.browser.get(`/budget/ouverte/propositions/${reference}`);
@@ -129,7 +137,8 @@ describe('proposing without JavaScript', () => {
     expect(page.body).toContain('Fontaine &lt;script>alert(&quot;x&quot;)&lt;/script>');
     expect(page.body).not.toContain('<script>alert');
     expect(page.body).not.toContain('<img src=x');
-    expect(page.body).toContain('Collectif Soufflot');
+    expect(page.body).toContain('Nom &lt;script>');
+    expect(page.body).toContain('Adresse &lt;script>');
     // The author's e-mail is never shown publicly.
     const anonymous = await new Browser(t.app).get(`/budget/ouverte/propositions/${reference}`);
     expect(anonymous.body).not.toContain('auteur@example.test');
