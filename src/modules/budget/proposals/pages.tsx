@@ -3,6 +3,9 @@
  * edit; multipart for images, url-encoded works too), the proposal page with support and
  * comments, withdrawal, images, "my proposals". Thin routes: services hold the rules.
  */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, NotFoundError, ValidationError } from '../../../core/http/errors.js';
@@ -264,6 +267,65 @@ function registerPublicPages(app: App, core: CoreServices) {
   });
 }
 
+// ——— Images kept between a refused form and the next try (a file input cannot be refilled) ———
+
+const DRAFT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DRAFT_TTL_MS = 2 * 60 * 60 * 1000;
+
+function draftsRoot(core: CoreServices): string {
+  return path.join(core.config.dataDir, 'files', 'budget-drafts');
+}
+
+async function keptImages(core: CoreServices, key: string): Promise<ImageUpload[]> {
+  if (!DRAFT_KEY.test(key)) return [];
+  const dir = path.join(draftsRoot(core), key);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^\d+\.bin$/.test(n)).sort();
+  return Promise.all(
+    names.map(async (name) => ({ filename: name, data: await readFile(path.join(dir, name)) })),
+  );
+}
+
+async function keepImages(core: CoreServices, key: string, images: ImageUpload[]): Promise<void> {
+  const dir = path.join(draftsRoot(core), key);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await Promise.all(images.map((image, i) => writeFile(path.join(dir, `${i}.bin`), image.data)));
+  // Forms left half-way leave images behind: remove the old ones whenever new ones are kept.
+  const limit = Date.now() - DRAFT_TTL_MS;
+  for (const name of await readdir(draftsRoot(core)).catch(() => [] as string[])) {
+    const info = await stat(path.join(draftsRoot(core), name)).catch(() => null);
+    if (info && info.mtimeMs < limit)
+      await rm(path.join(draftsRoot(core), name), { recursive: true, force: true });
+  }
+}
+
+async function dropImages(core: CoreServices, key: string): Promise<void> {
+  if (DRAFT_KEY.test(key)) await rm(path.join(draftsRoot(core), key), { recursive: true, force: true });
+}
+
+/** The images of this try: those kept from the last one, then the new files. */
+async function imagesOf(core: CoreServices, form: PostedForm) {
+  const given = one(form, 'draft');
+  const draft = DRAFT_KEY.test(given) ? given : randomUUID();
+  const kept = await keptImages(core, draft);
+  return { draft, uploads: [...kept, ...form.files.map(({ filename, data }) => ({ filename, data }))] };
+}
+
+/** After a refusal: keep the images for the next try, unless they are what was refused. */
+async function afterRefusal(
+  core: CoreServices,
+  draft: string,
+  uploads: ImageUpload[],
+  errors: Record<string, string>,
+) {
+  if (errors.images || uploads.length === 0) {
+    await dropImages(core, draft);
+    return { keptImages: 0, imagesLost: uploads.length > 0 };
+  }
+  await keepImages(core, draft, uploads);
+  return { keptImages: uploads.length, imagesLost: false };
+}
+
 // ——— The form (new and edit) ———
 
 function registerForms(app: App, core: CoreServices) {
@@ -279,6 +341,8 @@ function registerForms(app: App, core: CoreServices) {
       removeImages?: string[];
       canManageAuthors?: boolean;
       imagesLost?: boolean;
+      draft?: string;
+      keptImages?: number;
     },
     status = 200,
   ) => {
@@ -318,27 +382,25 @@ function registerForms(app: App, core: CoreServices) {
       return signInFirst(reply, `/budget/${encodeURIComponent(slug)}/propositions/nouvelle`);
     const form = readPostedForm(request);
     const values = proposalValues(form);
-    const imagesLost = form.files.length > 0;
-    if (form.files.some((f) => f.truncated))
-      return renderForm(
+    const { draft, uploads } = await imagesOf(core, form);
+    const refuse = async (errors: Record<string, string>) =>
+      renderForm(
         reply,
         campaign,
-        { values, mode: 'new', errors: { images: 'budget.proposals.form.image_too_large' }, imagesLost },
+        { values, mode: 'new', errors, draft, ...(await afterRefusal(core, draft, uploads, errors)) },
         422,
       );
+    if (form.files.some((f) => f.truncated))
+      return refuse({ images: 'budget.proposals.form.image_too_large' });
     try {
-      const result = await proposeProject(core, request.viewer, slug, values, form.files, request.actor());
+      const result = await proposeProject(core, request.viewer, slug, values, uploads, request.actor());
+      await dropImages(core, draft);
       return reply.redirectWithFlash(
         proposalHref(campaign.slug, result.reference),
         'budget.proposals.form.submitted',
       );
     } catch (error) {
-      return renderForm(
-        reply,
-        campaign,
-        { values, mode: 'new', errors: errorsOf(error, 'title'), imagesLost },
-        422,
-      );
+      return refuse(errorsOf(error, 'title'));
     }
   });
 
@@ -375,22 +437,26 @@ function registerForms(app: App, core: CoreServices) {
       const values = proposalValues(form);
       const removeImages = form.fields.removeImages ?? [];
       const here = proposalHref(page.campaign.slug, page.proposal.reference);
-      const props = {
-        values,
-        mode: 'edit' as const,
-        reference: page.proposal.reference,
-        images,
-        removeImages,
-        canManageAuthors: page.rights.isMainAuthor,
-        imagesLost: form.files.length > 0,
-      };
-      if (form.files.some((f) => f.truncated))
-        return renderForm(
+      const { draft, uploads } = await imagesOf(core, form);
+      const refuse = async (errors: Record<string, string>) =>
+        renderForm(
           reply,
           page.campaign,
-          { ...props, errors: { images: 'budget.proposals.form.image_too_large' } },
+          {
+            values,
+            mode: 'edit',
+            reference: page.proposal.reference,
+            images,
+            removeImages,
+            canManageAuthors: page.rights.isMainAuthor,
+            errors,
+            draft,
+            ...(await afterRefusal(core, draft, uploads, errors)),
+          },
           422,
         );
+      if (form.files.some((f) => f.truncated))
+        return refuse({ images: 'budget.proposals.form.image_too_large' });
       try {
         await editProposal(
           core,
@@ -398,7 +464,7 @@ function registerForms(app: App, core: CoreServices) {
           slug,
           reference,
           values,
-          form.files,
+          uploads,
           removeImages,
           request.actor(),
         );
@@ -408,10 +474,13 @@ function registerForms(app: App, core: CoreServices) {
           error instanceof DomainError &&
           (error.code === 'budget.proposals.edit.closed' ||
             error.code === 'budget.proposals.edit.under_study')
-        )
+        ) {
+          await dropImages(core, draft);
           return reply.redirectWithFlash(here, error.code);
-        return renderForm(reply, page.campaign, { ...props, errors: errorsOf(error, 'title') }, 422);
+        }
+        return refuse(errorsOf(error, 'title'));
       }
+      await dropImages(core, draft);
       return reply.redirectWithFlash(here, 'budget.proposals.form.saved');
     },
   );

@@ -193,6 +193,17 @@ describe('proposing without JavaScript', () => {
     const image = await new Browser(t.app).get(src!);
     expect(image.statusCode).toBe(200);
     expect(image.headers['content-type']).toBe('image/jpeg');
+    // A refused form keeps its images for the next try, which needs no file.
+    const refused = await postMultipart(author.browser, NEW, form({ title: 'Gardée', description: '' }), [
+      { filename: 'plan.png', type: 'image/png', content: png },
+    ]);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('1 image(s) choisie(s) avant sont gardée(s)');
+    const draft = /name="draft" value="([0-9a-f-]{36})"/.exec(refused.body)?.[1];
+    expect(draft).toBeTruthy();
+    const kept = referenceOf(await author.browser.post(NEW, form({ title: 'Gardée', draft: draft! })));
+    const keptProposal = (await store.findProposalByReference(t.core.db, kept))!;
+    expect(await store.listImages(t.core.db, keptProposal.id)).toHaveLength(1);
     const bad = await postMultipart(author.browser, NEW, form({ title: 'Faux' }), [
       { filename: 'photo.jpg', type: 'image/jpeg', content: Buffer.from('<html><script>x</script></html>') },
     ]);

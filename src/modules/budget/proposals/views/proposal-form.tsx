@@ -47,6 +47,8 @@ export function ProposalFormPage({
   removeImages = [],
   canManageAuthors = true,
   imagesLost = false,
+  draft,
+  keptImages = 0,
 }: {
   ctx: PageContext;
   campaign: Campaign;
@@ -62,6 +64,9 @@ export function ProposalFormPage({
   canManageAuthors?: boolean;
   /** A refused form with images: files cannot come back in a file input, they must be chosen again. */
   imagesLost?: boolean;
+  /** Key of the images kept from a refused try, and how many. */
+  draft?: string;
+  keptImages?: number;
 }) {
   const { t } = ctx;
   const map = ctx.city.map;
@@ -100,7 +105,13 @@ export function ProposalFormPage({
           <p>{t('budget.proposals.form.images_again')}</p>
         </Banner>
       )}
+      {keptImages > 0 && (
+        <Banner tone="info">
+          <p>{t('budget.proposals.form.images_kept', { count: keptImages })}</p>
+        </Banner>
+      )}
       <Form ctx={ctx} action={action} enctype="multipart/form-data" class="form bp-form">
+        {draft && <input type="hidden" name="draft" value={draft} />}
         <Field
           ctx={ctx}
           name="title"
