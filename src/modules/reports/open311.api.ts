@@ -209,7 +209,9 @@ function registerRoutes(app: App, core: CoreServices) {
       summary: 'Create a report (API key required; form-encoded, or multipart with photos in media)',
       description:
         'Goes through the same routing, duplicate check and notifications as the site. A nearby open report of the same ' +
-        'category is named in service_notice; the report is still created. media_url is kept as a link, never fetched.',
+        'category is named in service_notice; the report is still created. Each media_url is kept for the agents and fetched ' +
+        'once in the background as a photo, public only after review like an uploaded one. An attribute that is not a ' +
+        'question of the service is an error (except FixMyStreet’s fixmystreet_id, closest_address, report_title, report_url).',
       body: schemas.CreateBody,
       consumes: ['application/x-www-form-urlencoded', 'multipart/form-data'],
       json: schemas.CreatedSchema,

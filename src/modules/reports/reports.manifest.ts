@@ -3,6 +3,7 @@ import type { RouteRegistrar } from '../../core/http/types.js';
 import { isAdmin, isAnyAgent, isMemberOfService } from '../../core/permissions/permissions.js';
 import type { ModuleManifest } from '../index.js';
 import { registerReportJobs, registerReportNotificationRoutes, scheduleReportJobs } from './notifications.js';
+import { registerOpen311MediaJob } from './open311/media.js';
 import { registerOpen311 } from './open311.api.js';
 import { registerReportAdmin } from './reports.admin.js';
 import { registerReportStats } from './reports.opendata.js';
@@ -52,7 +53,10 @@ export const reportsManifest: ModuleManifest = {
     });
   },
   routes,
-  jobs: (core) => registerReportJobs(core),
+  jobs: (core) => {
+    registerReportJobs(core);
+    registerOpen311MediaJob(core);
+  },
   schedule: (core) => scheduleReportJobs(core),
   async seedDemo(core, onProgress) {
     const { seedReportsDemo } = await import('./seed/reports-demo.js');

@@ -48,6 +48,11 @@ export interface SubmitReportInput {
   description: string;
   photos?: ReportPhotoUpload[];
   attributes?: Record<string, string | string[]>;
+  /**
+   * Kept with the answers as given, for the agents only (no question asks them): an Open311
+   * client's `media_url` links and FixMyStreet fields. Never shown in public.
+   */
+  clientAttributes?: Record<string, string[]>;
   /** `locale`: the site's language when reporting; mail to a reporter without an account uses it. */
   reporter: { userId?: string | null; name?: string; email?: string; phone?: string; locale?: Locale };
   channel: 'web' | 'open311' | 'backoffice';
@@ -328,7 +333,17 @@ export async function submitReport(
   const phone = cleanLine(input.reporter.phone);
   if (phone !== '' && !PHONE.test(phone)) errors.phone = 'reports.submit.bad_phone';
 
-  const attributes = category ? checkAttributes(category.extraQuestions, input.attributes ?? {}, errors) : {};
+  const answers = category ? checkAttributes(category.extraQuestions, input.attributes ?? {}, errors) : {};
+  const attributes: Record<string, string | number | string[]> = {};
+  for (const [code, values] of Object.entries(input.clientAttributes ?? {}).slice(0, 20)) {
+    const kept = values
+      .map((value) => cleanLine(value).slice(0, MAX_STRING_ATTRIBUTE))
+      .filter(Boolean)
+      .slice(0, 10);
+    if (kept.length > 0) attributes[code.slice(0, 100)] = kept.length === 1 ? kept[0]! : kept;
+  }
+  // The category's own questions win over a client field of the same code.
+  Object.assign(attributes, answers);
 
   const uploads = input.photos ?? [];
   const processed: Awaited<ReturnType<typeof processPhoto>>[] = [];

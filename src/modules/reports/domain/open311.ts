@@ -806,10 +806,32 @@ function checkAttributes(
   }
   const extra: ParsedServiceRequest['extraAttributes'] = {};
   for (const [code, entry] of given) {
-    if (!known.has(code) && entry.values.length > 0) extra[code] = entry.values;
+    if (known.has(code) || entry.values.length === 0) continue;
+    // What FixMyStreet clients add to every report: kept for the agents, not a question.
+    if (CLIENT_ATTRIBUTES.has(code)) {
+      extra[code] = entry.values.map((value) => cleanText(value).slice(0, MAX_STRING_ATTRIBUTE));
+    } else {
+      errors.push({
+        code: 400,
+        key: 'reports.open311.errors.attribute_unknown',
+        params: { code: code.slice(0, 100) },
+      });
+    }
   }
   return { attributes, extra };
 }
+
+/**
+ * Attributes a client may send that are no question of the service: the fields FixMyStreet's
+ * Open311 sender adds (its report's id, address, title and page). Any other unknown code is an
+ * error (400), so that a misspelt answer is not silently lost.
+ */
+export const CLIENT_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'fixmystreet_id',
+  'closest_address',
+  'report_title',
+  'report_url',
+]);
 
 /**
  * Parse and check a POST /requests body. The key is checked first (a bad key learns nothing

@@ -8,7 +8,8 @@
  *   GET /tokens/<token> is always 404.
  * - Open311 has no interactive duplicate step: the report is still created, and the response's
  *   `service_notice` names the nearby open report of the same category (50 m), as the site shows.
- * - `media_url` is never fetched (no outgoing network): it is kept as the `media_url` attribute.
+ * - `media_url`: kept as the `media_url` attribute for the agents, and fetched once by a job that
+ *   makes it a photo of the report, pending review like an uploaded one (media.ts).
  * - `address_string` alone cannot be placed (no geocoder): 400 asking for lat/long.
  */
 import type { Actor } from '../../../core/audit/audit.js';
@@ -33,8 +34,10 @@ import {
   type ReportState,
 } from '../domain/workflow.js';
 import { reportsInBox } from '../map-cells.js';
+import { MAX_PHOTOS } from '../photos.js';
 import { REJECTION_REASONS } from '../reports.agent.service.js';
 import { findNearbyOpenReports, type ReportPhotoUpload, submitReport } from '../reports.service.js';
+import { type MediaJob, OPEN311_MEDIA_JOB } from './media.js';
 import {
   type BBox,
   categoriesChangeset,
@@ -208,10 +211,10 @@ export async function createOpen311Request(
   for (const [code, value] of Object.entries(parsed.attributes)) {
     attributes[code] = Array.isArray(value) ? value : String(value);
   }
-  // Never fetched (no outgoing network from the server): kept as a link for the agents.
-  if (parsed.mediaUrls.length > 0) {
-    attributes.media_url = parsed.mediaUrls.length === 1 ? parsed.mediaUrls[0]! : parsed.mediaUrls;
-  }
+  // The links stay with the report for the agents; a job fetches the pictures (media.ts).
+  const mediaUrls = parsed.mediaUrls.slice(0, MAX_PHOTOS);
+  const clientAttributes: Record<string, string[]> = { ...parsed.extraAttributes };
+  if (mediaUrls.length > 0) clientAttributes.media_url = mediaUrls;
   const name = [parsed.contact.firstName, parsed.contact.lastName].filter(Boolean).join(' ');
   const result = await submitReport(
     core,
@@ -223,6 +226,7 @@ export async function createOpen311Request(
       description: parsed.description ?? '',
       photos: media,
       attributes,
+      clientAttributes,
       reporter: {
         userId: null,
         name: name || undefined,
@@ -234,6 +238,16 @@ export async function createOpen311Request(
     },
     actor,
   );
+  // Room for the linked pictures next to the uploaded ones; each fetched once, in the background.
+  if (result.created) {
+    for (const url of mediaUrls.slice(0, Math.max(0, MAX_PHOTOS - media.length))) {
+      try {
+        await core.jobs.send<MediaJob>(OPEN311_MEDIA_JOB, { reportId: result.id, url }, { retryLimit: 2 });
+      } catch {
+        // The report is made; a link that cannot be fetched only stays a link (audit in media.ts).
+      }
+    }
+  }
   const nearby = await nearbyLookup;
   const other = nearby.find((report) => report.reference !== result.reference);
   return { reference: result.reference, created: result.created, nearbyReference: other?.reference ?? null };

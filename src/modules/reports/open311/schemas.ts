@@ -130,7 +130,9 @@ export const CreateBody = Type.Object({
   last_name: Str('Private'),
   phone: Str('Private'),
   description: Str('At most 4,000 characters, no HTML'),
-  media_url: Str('Kept as a link, never fetched'),
+  media_url: Str(
+    'A picture’s address (http or https, up to 3): kept for the agents, fetched once as a photo pending review',
+  ),
   'attribute[CODE]': Str('Answer to a question of the service definition; attribute[CODE][] for lists'),
   media: Type.Optional(Type.String({ format: 'binary', description: 'multipart/form-data: up to 3 photos' })),
 });
