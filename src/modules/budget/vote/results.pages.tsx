@@ -110,7 +110,11 @@ async function buildExport(
     costCents: p.costCents,
     title: p.title,
   }));
-  const ballots = await store.envelopeBallots(core.db, vc.campaign.id, envelopeId);
+  // Majority judgment: every ballot of the envelope's electorate, those that graded nothing
+  // there too (all lowest grades), as the count reads them.
+  const ballots = await store.envelopeBallots(core.db, vc.campaign.id, envelope, {
+    withEmpty: vc.campaign.votingMethod === 'majority_judgment',
+  });
   if (extension === 'csv') return toCsv(envelopeView(envelope), projects, ballots);
   return writePabulib(
     toPabulib({

@@ -38,10 +38,12 @@ export async function countCampaign(
 ): Promise<Map<string, EnvelopeCount>> {
   const { campaign } = vc;
   const mj = campaign.votingMethod === 'majority_judgment';
-  const [lines, participants] = await Promise.all([
+  const [lines, byArrondissement] = await Promise.all([
     store.tallyLines(core.db, campaign.id),
-    store.participantsByEnvelope(core.db, campaign.id),
+    store.confirmedByArrondissement(core.db, campaign.id),
   ]);
+  // The electorate of each envelope: every confirmed ballot, or those of its arrondissement.
+  const participants = store.ballotsPerEnvelope(vc.envelopes, byArrondissement);
   const out = new Map<string, EnvelopeCount>();
   for (const envelope of vc.envelopes) {
     const projects = projectsOf(vc, envelope.id).map((p) => ({
@@ -65,7 +67,7 @@ export async function countCampaign(
       for (const line of mine) votes.set(line.project_id, (votes.get(line.project_id) ?? 0) + line.n);
       const ballots =
         campaign.selectionRule === 'equal_shares'
-          ? (await store.envelopeBallots(core.db, campaign.id, envelope.id)).map((b) => b.projectIds)
+          ? (await store.envelopeBallots(core.db, campaign.id, envelope)).map((b) => b.projectIds)
           : undefined;
       input = {
         method: campaign.votingMethod as 'approval' | 'knapsack',

@@ -483,7 +483,7 @@ function registerParticipation(app: App, core: CoreServices) {
                 booth: counts.booth,
                 envelopes: vc.envelopes.map((e) => ({
                   envelope: envelopeView(e),
-                  ballots: counts.byEnvelope.get(e.id) ?? 0,
+                  ballots: store.ballotsPerEnvelope(vc.envelopes, counts.byArrondissement).get(e.id) ?? 0,
                 })),
               }
             : null
@@ -507,7 +507,9 @@ function registerParticipation(app: App, core: CoreServices) {
         code: e.code,
         label: e.label,
         kind: e.kind,
-        ballots: counts?.byEnvelope.get(e.id) ?? 0,
+        ballots: counts
+          ? (store.ballotsPerEnvelope(vc.envelopes, counts.byArrondissement).get(e.id) ?? 0)
+          : 0,
       })),
     };
   });

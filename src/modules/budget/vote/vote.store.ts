@@ -364,16 +364,47 @@ export async function markReminded(db: Db, campaignId: string, userId: string): 
 
 // ——— Counts ———
 
+/**
+ * Confirmed ballots by arrondissement de cœur (null: none chosen). Every confirmed ballot
+ * counts in the city-wide and earmarked envelopes, and in its own arrondissement's: that is
+ * the electorate of each envelope (a project left ungraded on a ballot has the lowest grade).
+ */
+export async function confirmedByArrondissement(
+  db: Db,
+  campaignId: string,
+): Promise<Map<string | null, number>> {
+  const rows = await db
+    .selectFrom('budget_ballot')
+    .select(['arrondissement_envelope_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('campaign_id', '=', campaignId)
+    .where('state', '=', 'confirmed')
+    .groupBy('arrondissement_envelope_id')
+    .execute();
+  return new Map(rows.map((r) => [r.arrondissement_envelope_id, Number(r.n)]));
+}
+
+/** Confirmed ballots of each envelope, from the counts by arrondissement. */
+export function ballotsPerEnvelope(
+  envelopes: readonly { id: string; kind: string }[],
+  byArrondissement: Map<string | null, number>,
+): Map<string, number> {
+  let total = 0;
+  for (const n of byArrondissement.values()) total += n;
+  return new Map(
+    envelopes.map((e) => [e.id, e.kind === 'arrondissement' ? (byArrondissement.get(e.id) ?? 0) : total]),
+  );
+}
+
 export interface ParticipationCounts {
   confirmed: number;
   online: number;
   booth: number;
-  /** Envelope id → confirmed ballots with a basket in it. */
-  byEnvelope: Map<string, number>;
+  /** Confirmed ballots by arrondissement de cœur. */
+  byArrondissement: Map<string | null, number>;
 }
 
 export async function participationCounts(db: Db, campaignId: string): Promise<ParticipationCounts> {
-  const [channels, envelopes] = await Promise.all([
+  const [channels, byArrondissement] = await Promise.all([
     db
       .selectFrom('budget_ballot')
       .select(['channel', (eb) => eb.fn.countAll<number>().as('n')])
@@ -381,20 +412,11 @@ export async function participationCounts(db: Db, campaignId: string): Promise<P
       .where('state', '=', 'confirmed')
       .groupBy('channel')
       .execute(),
-    sql<{ envelope_id: string; n: number }>`
-      select l.envelope_id, count(distinct l.ballot_key) as n
-      from budget_ballot_line l join budget_ballot b on b.ballot_key = l.ballot_key
-      where b.campaign_id = ${campaignId} and b.state = 'confirmed'
-      group by l.envelope_id`.execute(db),
+    confirmedByArrondissement(db, campaignId),
   ]);
   const online = Number(channels.find((c) => c.channel === 'online')?.n ?? 0);
   const booth = Number(channels.find((c) => c.channel === 'booth')?.n ?? 0);
-  return {
-    confirmed: online + booth,
-    online,
-    booth,
-    byEnvelope: new Map(envelopes.rows.map((r) => [r.envelope_id, Number(r.n)])),
-  };
+  return { confirmed: online + booth, online, booth, byArrondissement };
 }
 
 export async function confirmedBallotCount(db: Db, campaignId: string): Promise<number> {
@@ -416,27 +438,31 @@ export interface JudgmentCount {
   n: number;
 }
 
-/** Confirmed lines grouped by envelope, project and grade (one pass over the lines). */
+/**
+ * Confirmed lines grouped by envelope, project and grade: every line of the campaign counted in
+ * one scan, less the lines of unconfirmed ballots (few, and reached through their key) — no
+ * join over millions of lines.
+ */
 export async function tallyLines(db: Db, campaignId: string): Promise<JudgmentCount[]> {
-  const result = await sql<JudgmentCount>`
-    select l.envelope_id, l.project_id, l.grade, count(*)::int as n
-    from budget_ballot_line l
-    where l.campaign_id = ${campaignId}
-      and l.ballot_key in (select ballot_key from budget_ballot where campaign_id = ${campaignId} and state = 'confirmed')
-    group by l.envelope_id, l.project_id, l.grade`.execute(db);
-  return result.rows.map((r) => ({ ...r, n: Number(r.n), grade: r.grade === null ? null : Number(r.grade) }));
-}
-
-/** Confirmed ballots with a basket in each envelope. */
-export async function participantsByEnvelope(db: Db, campaignId: string): Promise<Map<string, number>> {
-  const result = await sql<{ envelope_id: string; n: number }>`
-    select envelope_id, count(*)::int as n from (
-      select distinct l.envelope_id, l.ballot_key
-      from budget_ballot_line l
-      where l.campaign_id = ${campaignId}
-        and l.ballot_key in (select ballot_key from budget_ballot where campaign_id = ${campaignId} and state = 'confirmed')
-    ) baskets group by envelope_id`.execute(db);
-  return new Map(result.rows.map((r) => [r.envelope_id, Number(r.n)]));
+  const [all, drafts] = await Promise.all([
+    sql<JudgmentCount>`
+      select envelope_id, project_id, grade, count(*)::int as n from budget_ballot_line
+      where campaign_id = ${campaignId} group by envelope_id, project_id, grade`.execute(db),
+    sql<JudgmentCount>`
+      select l.envelope_id, l.project_id, l.grade, count(*)::int as n
+      from budget_ballot b join budget_ballot_line l on l.ballot_key = b.ballot_key
+      where b.campaign_id = ${campaignId} and b.state = 'draft'
+      group by l.envelope_id, l.project_id, l.grade`.execute(db),
+  ]);
+  const key = (r: JudgmentCount) => `${r.envelope_id}|${r.project_id}|${r.grade}`;
+  const counts = new Map(
+    all.rows.map((r) => [key(r), { ...r, n: Number(r.n), grade: r.grade === null ? null : Number(r.grade) }]),
+  );
+  for (const r of drafts.rows) {
+    const found = counts.get(key(r));
+    if (found) found.n -= Number(r.n);
+  }
+  return [...counts.values()].filter((r) => r.n > 0);
 }
 
 export interface ExportedBallot {
@@ -448,35 +474,55 @@ export interface ExportedBallot {
 }
 
 /**
- * The confirmed baskets of one envelope, numbered 1…n in the order of md5(envelope, ballot key):
- * stable from one export to the next, unrelated from one envelope to another, and unrelated to
- * when anyone voted.
+ * The confirmed ballots of one envelope, numbered 1…n in the order of md5(envelope, ballot
+ * key): stable from one export to the next, unrelated from one envelope to another, and
+ * unrelated to when anyone voted. `withEmpty`: every ballot of the envelope's electorate, also
+ * those with nothing in it (majority judgment: all lowest grades); otherwise only ballots that
+ * chose something there.
  */
 export async function envelopeBallots(
   db: Db,
   campaignId: string,
-  envelopeId: string,
+  envelope: { id: string; kind: string },
+  options: { withEmpty?: boolean } = {},
 ): Promise<ExportedBallot[]> {
-  const result = await sql<{
-    n: number;
-    channel: VoteChannel;
-    project_ids: string[];
-    grades: (number | null)[];
-  }>`
-    select row_number() over (order by md5(${envelopeId}::text || b.ballot_key::text))::int as n,
-      b.channel, array_agg(l.project_id order by l.project_id) as project_ids,
-      array_agg(l.grade order by l.project_id) as grades
-    from budget_ballot_line l
-    join budget_ballot b on b.ballot_key = l.ballot_key
-    where l.envelope_id = ${envelopeId} and l.campaign_id = ${campaignId} and b.state = 'confirmed'
-    group by b.ballot_key, b.channel
-    order by n`.execute(db);
-  return result.rows.map((r) => ({
-    number: Number(r.n),
-    channel: r.channel,
-    projectIds: r.project_ids,
-    grades: r.grades.map((g) => (g === null ? null : Number(g))),
-  }));
+  const arrondissement = envelope.kind === 'arrondissement';
+  const result = options.withEmpty
+    ? await sql<{
+        n: number;
+        channel: VoteChannel;
+        project_ids: (string | null)[];
+        grades: (number | null)[];
+      }>`
+        select row_number() over (order by md5(${envelope.id}::text || b.ballot_key::text))::int as n,
+          b.channel, array_agg(l.project_id order by l.project_id) as project_ids,
+          array_agg(l.grade order by l.project_id) as grades
+        from budget_ballot b
+        left join budget_ballot_line l on l.ballot_key = b.ballot_key and l.envelope_id = ${envelope.id}
+        where b.campaign_id = ${campaignId} and b.state = 'confirmed'
+          and (${!arrondissement} or b.arrondissement_envelope_id = ${envelope.id})
+        group by b.ballot_key, b.channel
+        order by n`.execute(db)
+    : await sql<{ n: number; channel: VoteChannel; project_ids: string[]; grades: (number | null)[] }>`
+        select row_number() over (order by md5(${envelope.id}::text || b.ballot_key::text))::int as n,
+          b.channel, array_agg(l.project_id order by l.project_id) as project_ids,
+          array_agg(l.grade order by l.project_id) as grades
+        from budget_ballot_line l
+        join budget_ballot b on b.ballot_key = l.ballot_key
+        where l.envelope_id = ${envelope.id} and l.campaign_id = ${campaignId} and b.state = 'confirmed'
+        group by b.ballot_key, b.channel
+        order by n`.execute(db);
+  return result.rows.map((r) => {
+    const present = r.project_ids
+      .map((id, i) => ({ id, grade: r.grades[i] ?? null }))
+      .filter((x) => x.id !== null);
+    return {
+      number: Number(r.n),
+      channel: r.channel,
+      projectIds: present.map((x) => x.id as string),
+      grades: present.map((x) => (x.grade === null ? null : Number(x.grade))),
+    };
+  });
 }
 
 // ——— Results ———

@@ -18,6 +18,7 @@ import { DomainError } from '../../../../core/http/errors.js';
 import { ImmediateJobQueue } from '../../../../core/jobs/jobs.js';
 import type { CoreServices } from '../../../../core/services.js';
 import { type EligibilityCheck, registerEligibilityCheck } from '../eligibility.js';
+import { countCampaign } from '../results.service.js';
 import { remindUnconfirmed } from '../vote.mail.js';
 import {
   BasketError,
@@ -31,6 +32,7 @@ import {
   saveBasket,
   type VoteCampaign,
 } from '../vote.service.js';
+import { envelopeBallots } from '../vote.store.js';
 import { actorOf, type CampaignFixture, createCampaign, createUser, declaration } from './fixtures.js';
 
 let database: Database;
@@ -787,6 +789,75 @@ describe('the database keeps ballots whole when the application is bypassed', ()
         })
         .execute(),
     ).rejects.toThrow(/budget.ballot.unknown_grade/);
+  });
+});
+
+describe('counting from the database', () => {
+  it('counts confirmed ballots only; the electorate of an envelope includes ballots that graded nothing there', async () => {
+    const { fx, vc } = await campaign({ method: 'majority_judgment', maxChoices: null });
+    const grades = (g: Record<string, string>) => ({ kind: 'grades' as const, grades: g });
+    const cityVoter = await voter(vc, fx);
+    await saveBasket(
+      core,
+      vc,
+      cityVoter,
+      fx.envelopes.city,
+      grades({ '1': 'adore', '2': 'aime_bien' }),
+      undefined,
+      actorOf(cityVoter),
+    );
+    await confirmBallot(core, vc, cityVoter, undefined, actorOf(cityVoter));
+    const arrVoter = await voter(vc, fx);
+    await saveBasket(
+      core,
+      vc,
+      arrVoter,
+      fx.envelopes.arr5,
+      grades({ '9': 'adore' }),
+      undefined,
+      actorOf(arrVoter),
+    );
+    await confirmBallot(core, vc, arrVoter, undefined, actorOf(arrVoter));
+    // A draft never counts.
+    const draft = await voter(vc, fx);
+    await saveBasket(
+      core,
+      vc,
+      draft,
+      fx.envelopes.city,
+      grades({ '1': 'pas_convaincu', '3': 'adore' }),
+      undefined,
+      actorOf(draft),
+    );
+
+    const counts = await countCampaign(core, vc);
+    const city = counts.get(fx.envelopes.city)!;
+    expect(city.ballots).toBe(2);
+    const p1 = city.projects.find((p) => p.number === 1)!;
+    // Ballot 1 loves it; ballot 2 left the whole envelope ungraded: lowest grade.
+    expect(p1.profile).toEqual([1, 0, 0, 1]);
+    expect(city.projects.find((p) => p.number === 3)!.profile).toEqual([2, 0, 0, 0]);
+    expect(counts.get(fx.envelopes.arr5)!.ballots).toBe(2);
+    expect(counts.get(fx.envelopes.arr11)!.ballots).toBe(0);
+    expect(counts.get(fx.envelopes.arr11)!.winners).toEqual([]);
+
+    const exported = await envelopeBallots(
+      core.db,
+      fx.id,
+      { id: fx.envelopes.city, kind: 'city' },
+      { withEmpty: true },
+    );
+    expect(exported.map((b) => b.projectIds.length).sort()).toEqual([0, 2]);
+    expect(exported.map((b) => b.number).sort()).toEqual([1, 2]);
+    expect(await envelopeBallots(core.db, fx.id, { id: fx.envelopes.city, kind: 'city' })).toHaveLength(1);
+    expect(
+      await envelopeBallots(
+        core.db,
+        fx.id,
+        { id: fx.envelopes.arr11, kind: 'arrondissement' },
+        { withEmpty: true },
+      ),
+    ).toHaveLength(0);
   });
 });
 

@@ -299,7 +299,9 @@ describe('exports', () => {
     const next = random(seed);
     return Array.from({ length: n }, (_, i) => {
       const chosen = exportProjects.filter(() => next() < 0.45);
-      const ids = chosen.length > 0 ? chosen : [exportProjects[i % exportProjects.length]!];
+      // Majority judgment: some ballots graded nothing in this envelope (all lowest grades).
+      const empty = method === 'majority_judgment' && i % 7 === 3;
+      const ids = empty ? [] : chosen.length > 0 ? chosen : [exportProjects[i % exportProjects.length]!];
       return {
         number: i + 1,
         channel: next() < 0.2 ? 'booth' : 'online',
