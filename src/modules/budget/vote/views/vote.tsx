@@ -269,7 +269,7 @@ export function DeclarationPage({
               aria-describedby={fields?.sworn ? 'field-sworn-error' : undefined}
             />
             <label class="choice__label" for="field-sworn">
-              {t('budget.vote.declaration.sworn', { city: ctx.city.name })}
+              {t('budget.vote.declaration.sworn', { city: ctx.city.shortName })}
             </label>
           </div>
         </div>
