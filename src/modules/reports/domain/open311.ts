@@ -100,26 +100,22 @@ export function toXml(document: O311Document): string {
   return `<?xml version="1.0" encoding="utf-8"?>\n${valueToXml(document.root, document.body)}`;
 }
 
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-function valueToJson(value: O311Value): JsonValue {
-  if (value instanceof O311List) return value.items.map(valueToJson);
-  if (value !== null && typeof value === 'object') {
-    const out: { [key: string]: JsonValue } = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) out[key] = valueToJson(item);
-    }
-    return out;
-  }
+/** Lists become arrays; a number that JSON cannot carry is a server error, not a silent null. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof O311List) return value.items;
   if (typeof value === 'number' && !Number.isFinite(value)) {
     throw new ReportRuleError('reports.open311.bad_number', {}, 500);
   }
   return value;
 }
 
-/** JSON by the array rule: the root wrapper disappears, lists become arrays. */
+/**
+ * JSON by the array rule: the root wrapper disappears, lists become arrays. Written straight
+ * from the document (no copy of it first): a page of 1,000 requests is ~700 kB of JSON, and
+ * the copy doubled what such a page held in memory while it was written.
+ */
 export function toJson(document: O311Document): string {
-  return JSON.stringify(valueToJson(document.body));
+  return JSON.stringify(document.body, jsonReplacer);
 }
 
 export function serialise(document: O311Document, format: Open311Format): string {
