@@ -357,6 +357,8 @@ describe('participation, results and back office', () => {
     async () => {
       const page = await pageAs('admin', { javaScript: false });
       try {
+        await page.goto(`${server.url}/admin/budget/vote`);
+        await auditPage(page, 'budget-vote-admin-index');
         await page.goto(`${server.url}/admin/budget/e2e-mj/urne`);
         await auditPage(page, 'budget-paper-01-choose');
         await page.selectOption('#field-arrondissement', '11');

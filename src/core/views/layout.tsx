@@ -267,6 +267,7 @@ function BackofficeNav({ ctx }: { ctx: PageContext }) {
       label: t('budget.tracking.admin.nav'),
       permission: 'budget.tracking.manage',
     },
+    { href: '/admin/budget/vote', label: t('budget.paper.index_title'), permission: 'budget.ballots.paper' },
   ].filter((item) => permissionDefined(ctx, item.permission));
   items.splice(1 + reportItems.length, 0, ...budgetItems);
   const visible = items.filter((item) => ctx.can(item.permission));

@@ -7,12 +7,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ForbiddenError } from '../../../core/http/errors.js';
 import type { App, RouteRegistrar } from '../../../core/http/types.js';
 import type { CoreServices } from '../../../core/services.js';
+import { listCampaigns } from '../proposals/campaigns.store.js';
 import type { BasketSubmission } from './ballot-rules.js';
 import { formatEuros } from './money.js';
 import { resultViews } from './results.pages.js';
 import { computeResults, publishResults, readResults } from './results.service.js';
 import { campaignView, envelopeView, projectView } from './view-models.js';
-import { AdminResultsPage, PaperBallotPage, type PaperValues } from './views/admin.js';
+import { AdminResultsPage, AdminVoteIndexPage, PaperBallotPage, type PaperValues } from './views/admin.js';
 import type { FormErrors } from './views/common.js';
 import { field, formatErrorParams, problemsToErrors, readBasket } from './vote.pages.js';
 import {
@@ -30,6 +31,22 @@ import * as store from './vote.store.js';
 
 export const registerVoteAdmin: RouteRegistrar = async (app: App, core: CoreServices) => {
   const slugOf = (request: FastifyRequest) => (request.params as { slug: string }).slug;
+
+  app.get('/admin/budget/vote', { schema: { hide: true } }, async (request, reply) => {
+    assertPaperAgent(core, request.viewer);
+    const campaigns = await listCampaigns(core.db);
+    const rows = await Promise.all(
+      campaigns.map(async (c) => ({
+        slug: c.slug,
+        title: c.title,
+        voteStartsAt: c.voteStartsAt,
+        voteEndsAt: c.voteEndsAt,
+        confirmed: await store.confirmedBallotCount(core.db, c.id),
+        published: (await store.listResults(core.db, c.id)).some((r) => r.published_at),
+      })),
+    );
+    return reply.page(<AdminVoteIndexPage ctx={reply.ctx()} campaigns={rows} />);
+  });
 
   async function renderUrne(
     reply: FastifyReply,

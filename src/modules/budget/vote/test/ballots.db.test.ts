@@ -18,6 +18,7 @@ import { DomainError } from '../../../../core/http/errors.js';
 import { ImmediateJobQueue } from '../../../../core/jobs/jobs.js';
 import type { CoreServices } from '../../../../core/services.js';
 import { type EligibilityCheck, registerEligibilityCheck } from '../eligibility.js';
+import { votePart } from '../part.js';
 import { countCampaign } from '../results.service.js';
 import { remindUnconfirmed } from '../vote.mail.js';
 import {
@@ -858,6 +859,29 @@ describe('counting from the database', () => {
         { withEmpty: true },
       ),
     ).toHaveLength(0);
+  });
+});
+
+describe('personal data', () => {
+  it('an account gives who took part and when, never what; deleting it unlinks the ballot, which still counts', async () => {
+    const { fx, vc } = await campaign();
+    const viewer = await voter(vc, fx);
+    await saveBasket(core, vc, viewer, fx.envelopes.city, select(1), undefined, actorOf(viewer));
+    await confirmBallot(core, vc, viewer, undefined, actorOf(viewer));
+    const data = await votePart.personalData!(core, viewer.id);
+    expect(data.budgetParticipation).toEqual([
+      expect.objectContaining({ campaignId: fx.id, state: 'confirmed', declaration: 'live' }),
+    ]);
+    expect(JSON.stringify(data)).not.toContain(fx.projects.get(1)!);
+    await votePart.anonymiseUser!(core, viewer.id);
+    expect((await myVote(core, vc.campaign, viewer)).voter).toBeNull();
+    expect(await votePart.personalData!(core, viewer.id)).toEqual({ budgetParticipation: [] });
+    const ballots = await core.db
+      .selectFrom('budget_ballot')
+      .select('state')
+      .where('campaign_id', '=', fx.id)
+      .execute();
+    expect(ballots).toEqual([{ state: 'confirmed' }]);
   });
 });
 

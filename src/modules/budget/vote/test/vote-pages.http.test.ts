@@ -325,7 +325,12 @@ describe('participation, booth ballots and results', () => {
     const urne = `/admin/budget/${fx.slug}/urne`;
     const citizen = await signedInBrowser(t.app, t.core);
     expect((await citizen.browser.get(urne)).statusCode).toBe(403);
+    expect((await citizen.browser.get('/admin/budget/vote')).statusCode).toBe(403);
     const { browser } = await signedInBrowser(t.app, t.core, { isAdmin: true });
+    const index = await browser.get('/admin/budget/vote');
+    expect(index.statusCode).toBe(200);
+    expect(index.body).toContain(`href="${urne}"`);
+    expect(index.body).toContain(`href="/admin/budget/${fx.slug}/resultats"`);
     const step1 = await browser.get(urne);
     expect(step1.statusCode).toBe(200);
     expect(step1.body).not.toContain('name="lastName"');

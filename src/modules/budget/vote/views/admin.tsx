@@ -1,6 +1,6 @@
 /** Back-office pages of the vote: booth ballots (urne) and the results (compute, then publish). */
 import { Button, ButtonGroup, Field, Form, Select } from '../../../../core/views/components/form.js';
-import { Banner, Breadcrumbs, SummaryList } from '../../../../core/views/components/ui.js';
+import { Banner, Breadcrumbs, SummaryList, Table } from '../../../../core/views/components/ui.js';
 import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
 import { formatNumber } from '../money.js';
@@ -26,7 +26,7 @@ function AdminCrumbs({ ctx, campaign, label }: { ctx: PageContext; campaign: Cam
     <Breadcrumbs
       ctx={ctx}
       items={[
-        { label: ctx.t('budget.paper.admin_home'), href: '/admin/budget' },
+        { label: ctx.t('budget.paper.index_title'), href: '/admin/budget/vote' },
         { label: campaign.title, href: campaignHref(campaign.slug) },
         { label },
       ]}
@@ -166,6 +166,66 @@ export function PaperBallotPage({
           </div>
           <Button>{t('budget.paper.submit')}</Button>
         </Form>
+      )}
+    </Layout>
+  );
+}
+
+export interface VoteIndexRow {
+  slug: string;
+  title: string;
+  voteStartsAt: Date;
+  voteEndsAt: Date;
+  confirmed: number;
+  published: boolean;
+}
+
+/** Every campaign, with links to its booth ballots and its results. */
+export function AdminVoteIndexPage({ ctx, campaigns }: { ctx: PageContext; campaigns: VoteIndexRow[] }) {
+  const { t } = ctx;
+  const title = t('budget.paper.index_title');
+  const manager = ctx.can('budget.results.manage');
+  return (
+    <Layout ctx={ctx} title={title} area="backoffice">
+      <h1>{title}</h1>
+      <p class="lead">{t('budget.paper.index_lead')}</p>
+      {campaigns.length === 0 ? (
+        <p>{t('budget.paper.index_empty')}</p>
+      ) : (
+        <Table
+          caption={t('budget.paper.index_caption')}
+          columns={[
+            { label: t('budget.paper.index_campaign') },
+            { label: t('budget.paper.index_dates') },
+            { label: t('budget.results.admin_ballots'), numeric: true },
+            { label: t('budget.paper.index_actions') },
+          ]}
+          rowHeaders
+          rows={campaigns.map((c) => [
+            c.title,
+            t('budget.paper.index_period', {
+              start: dateTime(ctx, c.voteStartsAt),
+              end: dateTime(ctx, c.voteEndsAt),
+            }),
+            formatNumber(c.confirmed, ctx.locale),
+            <ul class="vote-exports" key="a">
+              <li>
+                <a href={urneHref(c.slug)}>
+                  {t('budget.paper.nav')}
+                  <span class="visually-hidden"> {c.title}</span>
+                </a>
+              </li>
+              {manager && (
+                <li>
+                  <a href={adminResultsHref(c.slug)}>
+                    {c.published ? t('budget.paper.index_published') : t('budget.results.nav')}
+                    <span class="visually-hidden"> {c.title}</span>
+                  </a>
+                </li>
+              )}
+            </ul>,
+          ])}
+        />
       )}
     </Layout>
   );
