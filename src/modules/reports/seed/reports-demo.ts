@@ -268,6 +268,8 @@ export async function isReportsDemoSeeded(db: Db): Promise<boolean> {
   return !!row;
 }
 
+type Contractor = { id: string; name: string };
+
 export async function seedReportsDemo(
   core: CoreServices,
   options: ReportsDemoOptions = {},
@@ -353,6 +355,7 @@ export async function seedReportsDemo(
 
   progress('photos: drawing the demo images');
   const photoFiles = await makeDemoPhotos(core.config.dataDir);
+  const contractors = core.config.city.reports.contractors;
 
   // Points: sample the district's bounding box, keep points the area index puts in it.
   const weightsByDistrict = districts.map((d) => [d, ARRONDISSEMENT_WEIGHTS[d.code] ?? 4] as const);
@@ -510,6 +513,7 @@ export async function seedReportsDemo(
     let scheduledFor: Date | null = null;
     let reasonCode: string | null = null;
     let duplicateOf: string | null = null;
+    let thirdParty: Contractor | null = null;
     const finalTransition = (target: ReportState): Date => {
       let from: ReportState = 'new';
       if (target !== 'watched' || random() < 0.7) {
@@ -541,6 +545,11 @@ export async function seedReportsDemo(
       if (target === 'duplicate') {
         duplicateOf = pick(random, earlier).id;
         extra.duplicateOfId = duplicateOf;
+      }
+      if (target === 'transferred_third_party' && contractors.length > 0) {
+        thirdParty = pick(random, contractors);
+        extra.thirdPartyId = thirdParty.id;
+        extra.thirdPartyName = thirdParty.name;
       }
       transition(actions[target]!, from, target, at, extra);
       return at;
@@ -686,6 +695,9 @@ export async function seedReportsDemo(
         created_at: created,
         updated_at: updatedAt,
         duplicate_of: duplicateOf,
+        // Set inside finalTransition: TypeScript does not see the closure's assignment.
+        third_party_id: (thirdParty as Contractor | null)?.id ?? null,
+        third_party_name: (thirdParty as Contractor | null)?.name ?? null,
       },
     });
     if ((n + 1) % 1000 === 0) progress(`reports: ${n + 1} generated`);

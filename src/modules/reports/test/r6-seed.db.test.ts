@@ -60,9 +60,18 @@ describe('reports demo seed', () => {
         'arrondissement_code',
         'service_id',
         'location',
+        'third_party_id',
+        'third_party_name',
       ])
       .execute();
     expect(reports).toHaveLength(200);
+    // Reports handed to a third party name a contractor from the city's list; no other does.
+    const contractors = new Map(core.config.city.reports.contractors.map((c) => [c.id, c.name]));
+    expect(contractors.size).toBeGreaterThan(0);
+    for (const r of reports) {
+      if (r.state !== 'transferred_third_party') expect(r.third_party_id).toBeNull();
+      else expect(contractors.get(r.third_party_id ?? '')).toBe(r.third_party_name);
+    }
     // unique readable references, consistent with the yearly sequence
     expect(new Set(reports.map((r) => r.reference)).size).toBe(200);
     const sequences = await db.selectFrom('report_sequence').selectAll().execute();
