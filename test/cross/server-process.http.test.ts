@@ -42,9 +42,10 @@ function slowRequest(port: number, path: string) {
 describe('the server process on the embedded database', () => {
   let server: ServerProcess;
 
+  // The embedded database migrates in WebAssembly at start: slow when the machine is busy.
   beforeAll(async () => {
-    server = await startServer({ demo: false, postgres: false });
-  });
+    server = await startServer({ demo: false, postgres: false, readyTimeoutMs: 110_000 });
+  }, 120_000);
 
   afterAll(async () => {
     await server?.stop();
