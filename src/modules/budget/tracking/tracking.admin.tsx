@@ -1,19 +1,22 @@
 /**
  * Back office of the tracking under /admin/budget/realisations: the list of winners of the
  * agent's directorates and one winner's page with its forms (status and progress, abandon,
- * milestone with photos, planned milestone reached). 303 on success, 422 with the values kept.
+ * milestone with photos, planned milestone reached), and a milestone's own pages (edit it,
+ * delete it after a confirmation page). 303 on success, 422 with the values kept.
  */
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, NotFoundError, ValidationError } from '../../../core/http/errors.js';
 import type { App } from '../../../core/http/types.js';
 import type { CoreServices } from '../../../core/services.js';
-import { bodyOf, type FormBody, field, requireAgent } from '../../backoffice/common.js';
+import { bodyOf, type FormBody, field, fieldList, requireAgent } from '../../backoffice/common.js';
 import { cityToday, MAX_PHOTOS } from './tracking.domain.js';
 import {
   abandonProject,
   addMilestone,
   agentWinners,
+  deleteMilestone,
+  editMilestone,
   getProjectForAgent,
   MANAGE_PERMISSION,
   markMilestoneReached,
@@ -24,10 +27,14 @@ import {
   ADMIN_BASE,
   type AdminFilterValues,
   AdminListPage,
+  AdminMilestoneDeletePage,
+  AdminMilestoneEditPage,
   AdminProjectPage,
   type AdminProjectValues,
   adminProjectHref,
   emptyAdminValues,
+  type MilestoneEditValues,
+  milestoneEditValues,
 } from './views/admin.js';
 
 const PAGE_SIZE = 50;
@@ -238,4 +245,85 @@ function register(app: App, core: CoreServices) {
       }
     },
   );
+
+  /** The project of the address and one of its milestones (404 when it is another project's). */
+  const loadMilestone = async (request: FastifyRequest) => {
+    const project = await load(request);
+    const { milestoneId } = request.params as Params & { milestoneId: string };
+    const milestone = project.tracking.milestones.find((m) => m.id === milestoneId);
+    if (!milestone) throw new NotFoundError();
+    return { project, milestone };
+  };
+
+  const editPath = `${ADMIN_BASE}/:slug/:number/etapes/:milestoneId/modifier`;
+
+  app.get(editPath, { schema: { hide: true } }, async (request, reply) => {
+    const { project, milestone } = await loadMilestone(request);
+    return reply.page(
+      <AdminMilestoneEditPage
+        ctx={reply.ctx()}
+        project={project}
+        milestone={milestone}
+        values={milestoneEditValues(milestone)}
+      />,
+    );
+  });
+
+  app.post(editPath, { schema: { hide: true } }, async (request, reply) => {
+    const { project, milestone } = await loadMilestone(request);
+    const body = bodyOf(request);
+    const typed: MilestoneEditValues = {
+      date: field(body, 'date'),
+      title: field(body, 'title'),
+      description: field(body, 'description'),
+      removePhotos: fieldList(body, 'removePhotos'),
+    };
+    const again = async (errors: Record<string, string>) =>
+      reply.page(
+        <AdminMilestoneEditPage
+          ctx={reply.ctx()}
+          project={project}
+          milestone={milestone}
+          values={typed}
+          errors={errors}
+        />,
+        422,
+      );
+    const files = filesOf(body, 'photos');
+    if (files.some((f) => f.truncated)) return again({ photos: 'budget.tracking.errors.photo_too_large' });
+    try {
+      const changed = await editMilestone(
+        core,
+        request.viewer,
+        milestone.id,
+        {
+          date: typed.date,
+          title: typed.title,
+          description: typed.description,
+          removePhotoIds: typed.removePhotos,
+          photos: files.map((f) => ({ filename: f.filename, data: f.data })),
+        },
+        request.actor(),
+      );
+      return reply.redirectWithFlash(
+        adminProjectHref(project),
+        changed ? 'budget.tracking.admin.milestone_updated' : 'budget.tracking.admin.nothing_changed',
+      );
+    } catch (error) {
+      return again(errorsOf(error, 'title'));
+    }
+  });
+
+  const deletePath = `${ADMIN_BASE}/:slug/:number/etapes/:milestoneId/supprimer`;
+
+  app.get(deletePath, { schema: { hide: true } }, async (request, reply) => {
+    const { project, milestone } = await loadMilestone(request);
+    return reply.page(<AdminMilestoneDeletePage ctx={reply.ctx()} project={project} milestone={milestone} />);
+  });
+
+  app.post(deletePath, { schema: { hide: true } }, async (request, reply) => {
+    const { project, milestone } = await loadMilestone(request);
+    await deleteMilestone(core, request.viewer, milestone.id, request.actor());
+    return reply.redirectWithFlash(adminProjectHref(project), 'budget.tracking.admin.milestone_deleted');
+  });
 }

@@ -276,3 +276,49 @@ export function checkMilestone(
     errors,
   };
 }
+
+export interface MilestoneEditInput {
+  date: string;
+  title: string;
+  description: string;
+  /** Photos the milestone keeps once the ticked ones are removed, plus the new uploads. */
+  photoCount: number;
+}
+
+export interface CheckedMilestoneEdit {
+  occurredOn: string;
+  title: string;
+  description: string;
+}
+
+/**
+ * Checks an edited milestone (date, title, description, photos). Its kind, and the status and
+ * progress a reached one set, do not change: they are part of the project's history. A reached
+ * one stays today or before; a planned one moves to today or later, but a late one whose day
+ * is left as it was may still have its text corrected. Errors by field: date, title,
+ * description, photos.
+ */
+export function checkMilestoneEdit(
+  input: MilestoneEditInput,
+  milestone: { reached: boolean; occurredOn: string },
+  today: string,
+): { milestone?: CheckedMilestoneEdit; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const occurredOn = parseDay(input.date);
+  if (!input.date.trim()) errors.date = 'budget.tracking.errors.date_required';
+  else if (!occurredOn) errors.date = 'budget.tracking.errors.date_invalid';
+  else if (milestone.reached && occurredOn > today) errors.date = 'budget.tracking.errors.reached_in_future';
+  else if (!milestone.reached && occurredOn < today && occurredOn !== milestone.occurredOn)
+    errors.date = 'budget.tracking.errors.planned_in_past';
+
+  const title = cleanLine(input.title);
+  if (title === '') errors.title = 'budget.tracking.errors.title_required';
+  else if (length(title) > MAX_TITLE) errors.title = 'budget.tracking.errors.title_too_long';
+  const description = cleanText(input.description);
+  if (length(description) > MAX_DESCRIPTION)
+    errors.description = 'budget.tracking.errors.description_too_long';
+  if (input.photoCount > MAX_PHOTOS) errors.photos = 'budget.tracking.errors.too_many_photos';
+
+  if (Object.keys(errors).length > 0) return { errors };
+  return { milestone: { occurredOn: occurredOn as string, title, description }, errors };
+}

@@ -24,6 +24,7 @@ import {
   allowedTargets,
   type CheckedMilestone,
   checkMilestone,
+  checkMilestoneEdit,
   checkStatusUpdate,
   cityToday,
   cleanText,
@@ -353,6 +354,174 @@ export async function markMilestoneReached(
     },
     agent.id,
   );
+}
+
+// ---- correcting and deleting a milestone -------------------------------------------------
+//
+// Followers are NOT mailed when a milestone is edited or deleted: they were told when it was
+// added (or reached), and a correction is only shown on the public page. Both are audited.
+
+export interface MilestoneEditFormInput {
+  date: string;
+  title: string;
+  description: string;
+  /** Photos to remove (the ticked boxes); ids of other milestones' photos are ignored. */
+  removePhotoIds: string[];
+  /** New photos, added after the kept ones. */
+  photos: PhotoUpload[];
+}
+
+/** The milestone's project, once the viewer may manage it. */
+async function managedMilestone(core: CoreServices, viewer: Viewer | null, milestoneId: string) {
+  const projectId = await store.selectMilestoneProjectId(core.db, milestoneId);
+  if (!projectId) throw new NotFoundError();
+  return managedWinner(core, viewer, projectId);
+}
+
+/**
+ * Corrects a milestone: its date, title, description and photos (remove some, add some; three
+ * at most in all). Its kind, and the status and progress a reached one set, stay as they were.
+ * Field errors: date, title, description, photos. Removed photos lose their row and their file.
+ * Followers are not mailed again (see above). Returns false when nothing changed.
+ */
+export async function editMilestone(
+  core: CoreServices,
+  viewer: Viewer | null,
+  milestoneId: string,
+  input: MilestoneEditFormInput,
+  actor: Actor,
+  now: Date = new Date(),
+): Promise<boolean> {
+  const { project } = await managedMilestone(core, viewer, milestoneId);
+  const today = cityToday(now);
+  const check = async (db: typeof core.db, photoCount: (existing: number) => number) => {
+    const current = await store.lockMilestone(db, milestoneId);
+    if (current?.project_id !== project.id) throw new NotFoundError();
+    const existing = await store.selectPhotoFiles(db, milestoneId);
+    const removed = existing.filter((p) => input.removePhotoIds.includes(p.id));
+    const kept = existing.filter((p) => !input.removePhotoIds.includes(p.id));
+    const result = checkMilestoneEdit(
+      { ...input, photoCount: photoCount(kept.length) },
+      { reached: current.reached, occurredOn: current.occurred_on },
+      today,
+    );
+    return { current, removed, kept, ...result };
+  };
+
+  const first = await check(core.db, (kept) => kept + input.photos.length);
+  const errors = { ...first.errors };
+  const processed: ProcessedPhoto[] = [];
+  if (!errors.photos) {
+    for (const upload of input.photos.slice(0, MAX_PHOTOS)) {
+      const result = await processMilestonePhoto(upload.data);
+      if ('error' in result) {
+        errors.photos = result.error;
+        break;
+      }
+      processed.push(result.photo);
+    }
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+
+  const keys: string[] = [];
+  try {
+    for (const photo of processed) keys.push(await storeMilestonePhoto(core.config.dataDir, photo.jpeg));
+    const removedKeys = await core.db.transaction().execute(async (tx) => {
+      // Checked again on the locked row: another agent may have changed its photos meanwhile.
+      const {
+        current,
+        removed,
+        kept,
+        milestone,
+        errors: again,
+      } = await check(tx, (count) => count + processed.length);
+      if (!milestone) throw new ValidationError(again);
+      const changed = [
+        ...(milestone.occurredOn !== current.occurred_on ? ['date'] : []),
+        ...(milestone.title !== current.title ? ['title'] : []),
+        ...(milestone.description !== current.description ? ['description'] : []),
+      ];
+      if (changed.length === 0 && removed.length === 0 && processed.length === 0) return null;
+      if (changed.length > 0) await store.updateMilestone(tx, milestoneId, milestone);
+      await store.deletePhotos(
+        tx,
+        removed.map((p) => p.id),
+      );
+      for (const [index, photo] of kept.entries()) {
+        if (photo.position !== index) await store.setPhotoPosition(tx, photo.id, index);
+      }
+      for (const [index, photo] of processed.entries()) {
+        await store.insertMilestonePhoto(tx, {
+          milestoneId,
+          storageKey: keys[index] as string,
+          width: photo.width,
+          height: photo.height,
+          bytes: photo.jpeg.length,
+          position: kept.length + index,
+        });
+      }
+      await recordAudit(tx, actor, {
+        action: 'budget.tracking.milestone_edited',
+        objectType: 'budget_project',
+        objectId: project.id,
+        details: {
+          ...auditDetails(project),
+          milestoneId,
+          changed,
+          ...(changed.includes('date') ? { dateFrom: current.occurred_on, date: milestone.occurredOn } : {}),
+          ...(changed.includes('title') ? { titleFrom: current.title, title: milestone.title } : {}),
+          photosRemoved: removed.length,
+          photosAdded: processed.length,
+        },
+      });
+      return removed.map((p) => p.storage_key);
+    });
+    if (!removedKeys) {
+      await Promise.all(keys.map((key) => deleteMilestonePhoto(core.config.dataDir, key)));
+      return false;
+    }
+    // The rows are gone with the transaction: the files can go too.
+    await Promise.all(removedKeys.map((key) => deleteMilestonePhoto(core.config.dataDir, key)));
+    return true;
+  } catch (error) {
+    await Promise.all(keys.map((key) => deleteMilestonePhoto(core.config.dataDir, key)));
+    throw error;
+  }
+}
+
+/**
+ * Deletes a milestone with its photos (rows and files). A status change it carried stays in
+ * the project's history, as does the project's status and progress. Audited; followers are not
+ * mailed (see above).
+ */
+export async function deleteMilestone(
+  core: CoreServices,
+  viewer: Viewer | null,
+  milestoneId: string,
+  actor: Actor,
+): Promise<void> {
+  const { project } = await managedMilestone(core, viewer, milestoneId);
+  const keys = await core.db.transaction().execute(async (tx) => {
+    const milestone = await store.lockMilestone(tx, milestoneId);
+    if (milestone?.project_id !== project.id) throw new NotFoundError();
+    const photos = await store.selectPhotoFiles(tx, milestoneId);
+    await store.deleteMilestone(tx, milestoneId);
+    await recordAudit(tx, actor, {
+      action: 'budget.tracking.milestone_deleted',
+      objectType: 'budget_project',
+      objectId: project.id,
+      details: {
+        ...auditDetails(project),
+        milestoneId,
+        date: milestone.occurred_on,
+        reached: milestone.reached,
+        title: milestone.title,
+        photos: photos.length,
+      },
+    });
+    return photos.map((p) => p.storage_key);
+  });
+  await Promise.all(keys.map((key) => deleteMilestonePhoto(core.config.dataDir, key)));
 }
 
 // ---- reading a winner's tracking ----------------------------------------------------------

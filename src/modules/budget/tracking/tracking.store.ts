@@ -278,10 +278,69 @@ export async function lockMilestone(tx: Db, milestoneId: string) {
   if (!isUuid(milestoneId)) return undefined;
   return tx
     .selectFrom('budget_milestone as m')
-    .select(['m.id', 'm.project_id', 'm.reached', occurredOn, 'm.title'])
+    .select(['m.id', 'm.project_id', 'm.reached', occurredOn, 'm.title', 'm.description'])
     .where('m.id', '=', milestoneId)
     .forUpdate()
     .executeTakeFirst();
+}
+
+/** The project a milestone belongs to, or undefined. */
+export async function selectMilestoneProjectId(db: Db, milestoneId: string): Promise<string | undefined> {
+  if (!isUuid(milestoneId)) return undefined;
+  const row = await db
+    .selectFrom('budget_milestone')
+    .select('project_id')
+    .where('id', '=', milestoneId)
+    .executeTakeFirst();
+  return row?.project_id;
+}
+
+export async function updateMilestone(
+  tx: Db,
+  milestoneId: string,
+  values: { occurredOn: string; title: string; description: string },
+): Promise<void> {
+  await tx
+    .updateTable('budget_milestone')
+    .set({
+      occurred_on: values.occurredOn,
+      title: values.title,
+      description: values.description,
+      updated_at: new Date(),
+    })
+    .where('id', '=', milestoneId)
+    .execute();
+}
+
+/** The photos of a milestone with their stored files, in order. */
+export async function selectPhotoFiles(
+  db: Db,
+  milestoneId: string,
+): Promise<{ id: string; storage_key: string; position: number }[]> {
+  return db
+    .selectFrom('budget_milestone_photo')
+    .select(['id', 'storage_key', 'position'])
+    .where('milestone_id', '=', milestoneId)
+    .orderBy('position')
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function deletePhotos(tx: Db, photoIds: string[]): Promise<void> {
+  if (photoIds.length === 0) return;
+  await tx.deleteFrom('budget_milestone_photo').where('id', 'in', photoIds).execute();
+}
+
+export async function setPhotoPosition(tx: Db, photoId: string, position: number): Promise<void> {
+  await tx.updateTable('budget_milestone_photo').set({ position }).where('id', '=', photoId).execute();
+}
+
+/**
+ * Deletes a milestone; its photo rows go with it (cascade) and a status change it carried
+ * stays in the history, no longer tied to it (set null).
+ */
+export async function deleteMilestone(tx: Db, milestoneId: string): Promise<void> {
+  await tx.deleteFrom('budget_milestone').where('id', '=', milestoneId).execute();
 }
 
 export async function markMilestoneReached(tx: Db, milestoneId: string, day: string): Promise<void> {

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../../test/helpers/test-app.js';
 import { systemActor } from '../../../../core/audit/audit.js';
-import { DomainError, ForbiddenError, ValidationError } from '../../../../core/http/errors.js';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../../../core/http/errors.js';
 import type { CoreServices } from '../../../../core/services.js';
 import { unsubscribeToken, verifyUnsubscribeToken } from '../notifications.js';
 import { trackingPart } from '../part.js';
@@ -14,6 +16,8 @@ import {
   abandonProject,
   addMilestone,
   agentWinners,
+  deleteMilestone,
+  editMilestone,
   followProject,
   getPublicProject,
   listRealisations,
@@ -590,6 +594,297 @@ describe('milestones', () => {
     await expect(markMilestoneReached(core, other, id, '2027-01-04', actor, later)).rejects.toBeInstanceOf(
       ForbiddenError,
     );
+  });
+});
+
+describe('correcting and deleting milestones', () => {
+  const photosDir = () => path.join(core.config.dataDir, 'files', 'budget-milestones');
+  const fileCount = async () => (await readdir(photosDir()).catch(() => [])).length;
+  const milestoneRow = (id: string) =>
+    core.db
+      .selectFrom('budget_milestone')
+      .select([
+        'title',
+        'description',
+        'reached',
+        'status_to',
+        'progress_after',
+        sql<string>`to_char(occurred_on, 'YYYY-MM-DD')`.as('day'),
+      ])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  const photoRows = (id: string) =>
+    core.db
+      .selectFrom('budget_milestone_photo')
+      .select(['id', 'storage_key', 'position'])
+      .where('milestone_id', '=', id)
+      .orderBy('position')
+      .execute();
+  const auditOf = async (projectId: string, action: string) =>
+    core.db
+      .selectFrom('audit_event')
+      .select(['action', 'details'])
+      .where('object_id', '=', projectId)
+      .where('action', '=', action)
+      .execute();
+  const yesterday = () => cityToday(new Date(Date.now() - 24 * 3600 * 1000));
+  const edit = { date: cityToday(), title: 'Étape', description: '', removePhotoIds: [], photos: [] };
+
+  async function reachedMilestone(w: Awaited<ReturnType<typeof createWorld>>, photos = 2) {
+    const agent = await viewerOf(core, w.dvdAgent);
+    const uploads = [];
+    for (let i = 0; i < photos; i++) uploads.push({ filename: `p${i}.png`, data: await png() });
+    const id = await addMilestone(
+      core,
+      agent,
+      w.winner,
+      {
+        kind: 'reached',
+        date: cityToday(),
+        title: 'Début des travaux',
+        description: 'Le chantier commence.',
+        status: 'works',
+        progress: '25',
+        photos: uploads,
+      },
+      actor,
+    );
+    return { agent, id };
+  }
+
+  it('edits the date, text and photos (a removed photo loses its row and its file), audits it, mails no one, and the public page shows it', async () => {
+    const w = await createWorld(core);
+    const follower = await createUser(core, { email: `edit-${w.suffix}@example.test` });
+    await follow(core, w.winner, follower);
+    const { agent, id } = await reachedMilestone(w);
+    const [first, second] = await photoRows(id);
+    const mark = mailMark(core);
+    const changed = await editMilestone(
+      core,
+      agent,
+      id,
+      {
+        date: yesterday(),
+        title: '  Travaux   commencés <b>vite</b> ',
+        description: 'Corrigé <script>alert(1)</script>',
+        removePhotoIds: [first!.id, randomUUID()],
+        photos: [{ filename: 'new.png', data: await png('#e76f51') }],
+      },
+      actor,
+    );
+    expect(changed).toBe(true);
+    expect(await milestoneRow(id)).toEqual({
+      title: 'Travaux commencés <b>vite</b>',
+      description: 'Corrigé <script>alert(1)</script>',
+      reached: true,
+      status_to: 'works',
+      progress_after: 25,
+      day: yesterday(),
+    });
+    const photos = await photoRows(id);
+    expect(photos.map((p) => p.position)).toEqual([0, 1]);
+    expect(photos[0]?.id).toBe(second!.id);
+    expect(photos.map((p) => p.id)).not.toContain(first!.id);
+    const files = await readdir(photosDir());
+    expect(files).not.toContain(first!.storage_key);
+    expect(files).toContain(second!.storage_key);
+    expect(files).toContain(photos[1]!.storage_key);
+    expect(await milestonePhotoFile(core, first!.id, null)).toBeNull();
+    expect(await projectRow(core, w.winner)).toMatchObject({
+      implementation_status: 'works',
+      progress_percent: 25,
+    });
+
+    // Followers are not mailed about a correction.
+    expect(sentMails(core, mark)).toEqual([]);
+    const audits = await auditOf(w.winner, 'budget.tracking.milestone_edited');
+    expect(audits).toHaveLength(1);
+    expect(audits[0]?.details).toMatchObject({
+      milestoneId: id,
+      changed: ['date', 'title', 'description'],
+      date: yesterday(),
+      titleFrom: 'Début des travaux',
+      photosRemoved: 1,
+      photosAdded: 1,
+    });
+
+    const page = await getPublicProject(core, w.slug, '1', null);
+    const shown = page?.tracking?.milestones.find((m) => m.id === id);
+    expect(shown?.title).toBe('Travaux commencés <b>vite</b>');
+    expect(shown?.photos.map((p) => p.id)).toEqual(photos.map((p) => p.id));
+
+    // The same values again change nothing, and are not audited.
+    expect(
+      await editMilestone(
+        core,
+        agent,
+        id,
+        {
+          ...edit,
+          date: yesterday(),
+          title: 'Travaux commencés <b>vite</b>',
+          description: 'Corrigé <script>alert(1)</script>',
+        },
+        actor,
+      ),
+    ).toBe(false);
+    expect(await auditOf(w.winner, 'budget.tracking.milestone_edited')).toHaveLength(1);
+  });
+
+  it('refuses a bad edit with its field errors, changing nothing and storing no file', async () => {
+    const w = await createWorld(core);
+    const { agent, id } = await reachedMilestone(w);
+    const before = await milestoneRow(id);
+    const photosBefore = await photoRows(id);
+    const files = await fileCount();
+    expect(
+      await fieldsOf(editMilestone(core, agent, id, { ...edit, date: '31/02/2026', title: '  ' }, actor)),
+    ).toEqual({
+      date: 'budget.tracking.errors.date_invalid',
+      title: 'budget.tracking.errors.title_required',
+    });
+    expect(await fieldsOf(editMilestone(core, agent, id, { ...edit, date: '2099-01-01' }, actor))).toEqual({
+      date: 'budget.tracking.errors.reached_in_future',
+    });
+    expect(
+      await fieldsOf(
+        editMilestone(
+          core,
+          agent,
+          id,
+          { ...edit, description: 'x'.repeat(5001), title: 'y'.repeat(151) },
+          actor,
+        ),
+      ),
+    ).toEqual({
+      title: 'budget.tracking.errors.title_too_long',
+      description: 'budget.tracking.errors.description_too_long',
+    });
+    const good = { filename: 'a.png', data: await png() };
+    // Two kept and two new: one too many. Removing one makes room.
+    expect(await fieldsOf(editMilestone(core, agent, id, { ...edit, photos: [good, good] }, actor))).toEqual({
+      photos: 'budget.tracking.errors.too_many_photos',
+    });
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    expect(
+      await fieldsOf(
+        editMilestone(
+          core,
+          agent,
+          id,
+          {
+            ...edit,
+            removePhotoIds: [photosBefore[0]!.id],
+            photos: [good, { filename: 'b.jpg', data: svg }],
+          },
+          actor,
+        ),
+      ),
+    ).toEqual({ photos: 'budget.tracking.errors.photo_not_image' });
+    expect(await milestoneRow(id)).toEqual(before);
+    expect(await photoRows(id)).toEqual(photosBefore);
+    expect(await fileCount()).toBe(files);
+    expect(await auditOf(w.winner, 'budget.tracking.milestone_edited')).toEqual([]);
+    expect(
+      await editMilestone(
+        core,
+        agent,
+        id,
+        { ...edit, removePhotoIds: [photosBefore[0]!.id], photos: [good, good] },
+        actor,
+      ),
+    ).toBe(true);
+    expect(await photoRows(id)).toHaveLength(3);
+  });
+
+  it('lets a late planned milestone keep its day while its text is corrected, but not move to another past day', async () => {
+    const w = await createWorld(core);
+    const agent = await viewerOf(core, w.dvdAgent);
+    const id = await addMilestone(
+      core,
+      agent,
+      w.winner,
+      {
+        kind: 'planned',
+        date: '2026-12-15',
+        title: 'Livraison',
+        description: '',
+        status: '',
+        progress: '',
+        photos: [],
+      },
+      actor,
+      new Date('2026-11-26T10:00:00Z'),
+    );
+    const later = new Date('2027-01-05T10:00:00Z');
+    const base = { ...edit, date: '15/12/2026', title: 'Livraison des bancs' };
+    expect(
+      await fieldsOf(editMilestone(core, agent, id, { ...base, date: '2026-12-20' }, actor, later)),
+    ).toEqual({
+      date: 'budget.tracking.errors.planned_in_past',
+    });
+    expect(await editMilestone(core, agent, id, base, actor, later)).toBe(true);
+    expect(await milestoneRow(id)).toMatchObject({
+      title: 'Livraison des bancs',
+      reached: false,
+      day: '2026-12-15',
+    });
+    expect(await editMilestone(core, agent, id, { ...base, date: '2027-02-01' }, actor, later)).toBe(true);
+    expect(await milestoneRow(id)).toMatchObject({ day: '2027-02-01' });
+  });
+
+  it('deletes a milestone with its photos (rows and files); the status change it carried stays in the history; audited, no mail', async () => {
+    const w = await createWorld(core);
+    const follower = await createUser(core, { email: `delete-${w.suffix}@example.test` });
+    await follow(core, w.winner, follower);
+    const { agent, id } = await reachedMilestone(w);
+    const photos = await photoRows(id);
+    const mark = mailMark(core);
+    await deleteMilestone(core, agent, id, actor);
+    expect(await milestoneRow(id)).toBeUndefined();
+    expect(await photoRows(id)).toEqual([]);
+    const files = await readdir(photosDir());
+    for (const photo of photos) expect(files).not.toContain(photo.storage_key);
+    expect(sentMails(core, mark)).toEqual([]);
+    expect(await projectRow(core, w.winner)).toMatchObject({
+      implementation_status: 'works',
+      progress_percent: 25,
+    });
+    const history = await core.db
+      .selectFrom('budget_project_status_change')
+      .select(['to_status', 'milestone_id'])
+      .where('project_id', '=', w.winner)
+      .execute();
+    expect(history).toEqual([{ to_status: 'works', milestone_id: null }]);
+    const audits = await auditOf(w.winner, 'budget.tracking.milestone_deleted');
+    expect(audits.map((a) => a.details)).toEqual([
+      expect.objectContaining({ milestoneId: id, title: 'Début des travaux', reached: true, photos: 2 }),
+    ]);
+    const page = await getPublicProject(core, w.slug, '1', null);
+    expect(page?.tracking?.milestones).toEqual([]);
+    await expect(deleteMilestone(core, agent, id, actor)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(editMilestone(core, agent, id, edit, actor)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteMilestone(core, agent, 'not-a-uuid', actor)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lets only agents of the project’s directorate and admins edit or delete; others get 403 and change nothing', async () => {
+    const w = await createWorld(core);
+    const { id } = await reachedMilestone(w, 1);
+    const before = await milestoneRow(id);
+    const deveAgent = await viewerOf(core, w.deveAgent);
+    const citizen = await viewerOf(core, w.citizen);
+    for (const viewer of [deveAgent, citizen, null]) {
+      await expect(
+        editMilestone(core, viewer, id, { ...edit, title: 'Piraté' }, actor),
+      ).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(deleteMilestone(core, viewer, id, actor)).rejects.toBeInstanceOf(ForbiddenError);
+    }
+    expect(await milestoneRow(id)).toEqual(before);
+    expect(await photoRows(id)).toHaveLength(1);
+    const admin = await viewerOf(core, w.admin);
+    expect(await editMilestone(core, admin, id, { ...edit, title: 'Par l’admin' }, actor)).toBe(true);
+    await deleteMilestone(core, admin, id, actor);
+    expect(await milestoneRow(id)).toBeUndefined();
   });
 });
 

@@ -5,6 +5,8 @@
  */
 import {
   Button,
+  ButtonGroup,
+  ButtonLink,
   Checkboxes,
   ErrorSummary,
   Field,
@@ -26,7 +28,7 @@ import {
   MILESTONE_STATUSES,
   STATUSES,
 } from '../tracking.domain.js';
-import type { AgentProject, AgentWinner, WinnerFacets } from '../tracking.service.js';
+import type { AgentProject, AgentWinner, MilestoneView, WinnerFacets } from '../tracking.service.js';
 import { Day, euros, Progress, percent, StatusTag, statusText, TrackingStyles } from './common.js';
 
 export const ADMIN_BASE = '/admin/budget/realisations';
@@ -402,6 +404,9 @@ export function AdminProjectPage({
                     <p>
                       {t('budget.tracking.timeline.planned_on')} <Day ctx={ctx} day={m.occurredOn} />
                     </p>
+                    <p>
+                      <MilestoneActions ctx={ctx} base={base} milestone={m} />
+                    </p>
                     <Form ctx={ctx} action={`${base}/etapes/${m.id}/atteinte`} class="form form--inline">
                       <DayField
                         ctx={ctx}
@@ -431,6 +436,7 @@ export function AdminProjectPage({
               { label: t('budget.tracking.admin.milestone_status_label') },
               { label: t('budget.tracking.list.progress'), numeric: true },
               { label: t('budget.tracking.admin.photos_count'), numeric: true },
+              { label: t('budget.tracking.admin.actions') },
             ]}
             rows={[...reached]
               .reverse()
@@ -440,10 +446,249 @@ export function AdminProjectPage({
                 m.statusTo ? statusText(ctx, m.statusTo) : '—',
                 m.progressAfter === null ? '—' : percent(ctx, m.progressAfter),
                 String(m.photos.length),
+                <MilestoneActions ctx={ctx} base={base} milestone={m} key="actions" />,
               ])}
           />
         )}
       </section>
+    </Layout>
+  );
+}
+
+export function milestoneHref(base: string, milestoneId: string): string {
+  return `${base}/etapes/${milestoneId}`;
+}
+
+/** "Edit" and "Delete" links of a milestone, each naming it for screen readers. */
+function MilestoneActions({
+  ctx,
+  base,
+  milestone,
+}: {
+  ctx: PageContext;
+  base: string;
+  milestone: MilestoneView;
+}) {
+  const { t } = ctx;
+  const href = milestoneHref(base, milestone.id);
+  return (
+    <>
+      <a href={`${href}/modifier`}>
+        {t('budget.tracking.admin.edit_link')}
+        <span class="visually-hidden">
+          {' '}
+          {t('budget.tracking.admin.milestone_named', { title: milestone.title })}
+        </span>
+      </a>{' '}
+      <a href={`${href}/supprimer`}>
+        {t('budget.tracking.admin.delete_link')}
+        <span class="visually-hidden">
+          {' '}
+          {t('budget.tracking.admin.milestone_named', { title: milestone.title })}
+        </span>
+      </a>
+    </>
+  );
+}
+
+export interface MilestoneEditValues {
+  date: string;
+  title: string;
+  description: string;
+  /** Ids of the photos ticked for removal. */
+  removePhotos: string[];
+}
+
+export function milestoneEditValues(milestone: MilestoneView): MilestoneEditValues {
+  return {
+    date: dayInput(milestone.occurredOn),
+    title: milestone.title,
+    description: milestone.description,
+    removePhotos: [],
+  };
+}
+
+/** The milestone's breadcrumbs: the list, its project, then this page. */
+function milestoneCrumbs(ctx: PageContext, project: AgentProject, label: string) {
+  const { t } = ctx;
+  return (
+    <Breadcrumbs
+      ctx={ctx}
+      items={[
+        { label: t('budget.tracking.admin.list_title'), href: ADMIN_BASE },
+        {
+          label: t('budget.project.number_title', { number: project.number, title: project.title }),
+          href: adminProjectHref(project),
+        },
+        { label },
+      ]}
+    />
+  );
+}
+
+/**
+ * Correcting a milestone: date, title, description, and its photos (tick those to remove, add
+ * new ones). Its kind and the status change it carried are history and are not edited here.
+ */
+export function AdminMilestoneEditPage({
+  ctx,
+  project,
+  milestone,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  project: AgentProject;
+  milestone: MilestoneView;
+  values: MilestoneEditValues;
+  errors?: FieldErrors;
+}) {
+  const { t } = ctx;
+  const base = adminProjectHref(project);
+  const title = t('budget.tracking.admin.edit_title', { milestone: milestone.title });
+  return (
+    <Layout ctx={ctx} title={title} area="backoffice">
+      <TrackingStyles ctx={ctx} />
+      {milestoneCrumbs(ctx, project, t('budget.tracking.admin.edit_crumb'))}
+      <ErrorSummary ctx={ctx} errors={errors} />
+      <h1>{title}</h1>
+      <p>
+        {milestone.reached
+          ? t('budget.tracking.admin.edit_intro_reached')
+          : t('budget.tracking.admin.edit_intro_planned')}{' '}
+        {t('budget.tracking.admin.edit_no_mail')}
+      </p>
+      <Form ctx={ctx} action={`${milestoneHref(base, milestone.id)}/modifier`} enctype="multipart/form-data">
+        <DayField
+          ctx={ctx}
+          name="date"
+          label={t('budget.tracking.admin.date_label')}
+          value={values.date}
+          errors={errors}
+        />
+        <Field
+          ctx={ctx}
+          name="title"
+          label={t('budget.tracking.admin.title_label')}
+          hint={t('budget.tracking.admin.title_hint')}
+          value={values.title}
+          errors={errors}
+          maxLength={MAX_TITLE}
+          required
+        />
+        <Field
+          ctx={ctx}
+          name="description"
+          label={t('budget.tracking.admin.description_label')}
+          value={values.description}
+          errors={errors}
+          multiline
+          rows={5}
+          maxLength={MAX_DESCRIPTION}
+        />
+        {milestone.photos.length > 0 && (
+          <fieldset class="fieldset tracking-section">
+            <legend class="fieldset__legend">{t('budget.tracking.admin.current_photos')}</legend>
+            <p class="field__hint">{t('budget.tracking.admin.remove_photos_hint')}</p>
+            <ul class="tracking-photos">
+              {milestone.photos.map((photo, i) => {
+                const id = `field-removePhotos-${i + 1}`;
+                return (
+                  <li key={photo.id}>
+                    <img
+                      src={photo.url}
+                      width={photo.width}
+                      height={photo.height}
+                      alt={t('budget.tracking.photo_alt', {
+                        n: i + 1,
+                        milestone: milestone.title,
+                        number: project.number,
+                      })}
+                    />
+                    <div class="choice">
+                      <input
+                        class="choice__input"
+                        type="checkbox"
+                        id={id}
+                        name="removePhotos"
+                        value={photo.id}
+                        checked={values.removePhotos.includes(photo.id)}
+                      />
+                      <label class="choice__label" for={id}>
+                        {t('budget.tracking.admin.remove_photo', { n: i + 1 })}
+                      </label>
+                    </div>
+                  </li>
+                );
+              })}
+            </ul>
+          </fieldset>
+        )}
+        <FileUpload
+          ctx={ctx}
+          name="photos"
+          label={t('budget.tracking.admin.add_photos_label')}
+          hint={t('budget.tracking.admin.photos_hint', { max: MAX_PHOTOS })}
+          errors={errors}
+          accept="image/jpeg,image/png,image/webp,image/heic"
+          multiple
+        />
+        <ButtonGroup>
+          <Button>{t('budget.tracking.admin.edit_submit')}</Button>
+          <ButtonLink href={base} variant="secondary">
+            {t('budget.tracking.admin.cancel')}
+          </ButtonLink>
+        </ButtonGroup>
+      </Form>
+    </Layout>
+  );
+}
+
+/** Asks before deleting a milestone: a page of its own, then a POST (no JavaScript needed). */
+export function AdminMilestoneDeletePage({
+  ctx,
+  project,
+  milestone,
+}: {
+  ctx: PageContext;
+  project: AgentProject;
+  milestone: MilestoneView;
+}) {
+  const { t } = ctx;
+  const base = adminProjectHref(project);
+  const title = t('budget.tracking.admin.delete_title', { milestone: milestone.title });
+  return (
+    <Layout ctx={ctx} title={title} area="backoffice">
+      <TrackingStyles ctx={ctx} />
+      {milestoneCrumbs(ctx, project, t('budget.tracking.admin.delete_crumb'))}
+      <h1>{title}</h1>
+      <SummaryList
+        rows={[
+          { key: t('budget.tracking.admin.date_label'), value: <Day ctx={ctx} day={milestone.occurredOn} /> },
+          {
+            key: t('budget.tracking.admin.kind_legend'),
+            value: milestone.reached
+              ? t('budget.tracking.admin.kind_reached')
+              : t('budget.tracking.admin.kind_planned'),
+          },
+          { key: t('budget.tracking.admin.photos_count'), value: String(milestone.photos.length) },
+        ]}
+      />
+      <p>{t('budget.tracking.admin.delete_text')}</p>
+      {milestone.statusTo !== null && (
+        <p>
+          {t('budget.tracking.admin.delete_status_stays', { status: statusText(ctx, milestone.statusTo) })}
+        </p>
+      )}
+      <p>{t('budget.tracking.admin.edit_no_mail')}</p>
+      <Form ctx={ctx} action={`${milestoneHref(base, milestone.id)}/supprimer`}>
+        <ButtonGroup>
+          <Button variant="danger">{t('budget.tracking.admin.delete_submit')}</Button>
+          <ButtonLink href={base} variant="secondary">
+            {t('budget.tracking.admin.cancel')}
+          </ButtonLink>
+        </ButtonGroup>
+      </Form>
     </Layout>
   );
 }
