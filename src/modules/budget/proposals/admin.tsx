@@ -5,9 +5,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, NotFoundError, ValidationError } from '../../../core/http/errors.js';
 import type { App } from '../../../core/http/types.js';
+import { listDirectorates } from '../../../core/org/org.store.js';
 import type { CoreServices } from '../../../core/services.js';
 import { bodyOf, field } from '../../backoffice/common.js';
-import { type CampaignFormInput, campaignFormDays, campaignPhase, centsToInput } from './campaign.domain.js';
+import {
+  type CampaignFormInput,
+  campaignFormDays,
+  campaignPhase,
+  centsToInput,
+  routeField,
+  THEMES,
+  UNROUTED,
+} from './campaign.domain.js';
 import {
   addEnvelope,
   createArrondissementEnvelopes,
@@ -16,6 +25,7 @@ import {
   setPublished,
   updateCampaign,
   updateEnvelope,
+  updateThemeRoutes,
 } from './campaigns.service.js';
 import type { Campaign } from './campaigns.store.js';
 import * as campaigns from './campaigns.store.js';
@@ -94,10 +104,13 @@ export function registerCampaignAdmin(app: App, core: CoreServices) {
       envelopeErrors?: Record<string, string>;
       arrondissementAmount?: string;
       arrondissementErrors?: Record<string, string>;
+      routes?: Record<string, string>;
+      routeErrors?: Record<string, string>;
     } = {},
     status = 200,
   ) => {
     const envelopes = await campaigns.listEnvelopes(core.db, campaign.id);
+    const directorates = await listDirectorates(core.db);
     const layer = core.config.city.districtLayer;
     const areas = (await core.areas.listAreas()).filter((a) => a.layerId === layer);
     const taken = new Set(envelopes.filter((e) => e.kind === 'arrondissement').map((e) => e.code));
@@ -114,9 +127,18 @@ export function registerCampaignAdmin(app: App, core: CoreServices) {
         arrondissementAmount={extra.arrondissementAmount ?? ''}
         arrondissementErrors={extra.arrondissementErrors}
         arrondissementsAvailable={areas.filter((a) => !taken.has(a.code)).length}
+        directorates={directorates.map((d) => ({ id: d.id, code: d.code, name: d.name }))}
+        routes={extra.routes ?? (await storedRoutes(campaign.id))}
+        routeErrors={extra.routeErrors}
       />,
       status,
     );
+  };
+
+  /** The campaign's map as the routing form shows it: a directorate id or UNROUTED per theme. */
+  const storedRoutes = async (campaignId: string): Promise<Record<string, string>> => {
+    const routes = await campaigns.listThemeRoutes(core.db, campaignId);
+    return Object.fromEntries(THEMES.map((theme) => [routeField(theme), routes.get(theme) ?? UNROUTED]));
   };
 
   app.get('/admin/budget', async (request, reply) => {
@@ -187,6 +209,25 @@ export function registerCampaignAdmin(app: App, core: CoreServices) {
       adminCampaignHref(campaign.slug),
       published ? 'budget.campaigns.admin.published_done' : 'budget.campaigns.admin.unpublished_done',
     );
+  });
+
+  app.post('/admin/budget/campagnes/:slug/orientation', async (request, reply) => {
+    const campaign = await managed(request);
+    const body = bodyOf(request);
+    const routes = Object.fromEntries(
+      THEMES.map((theme) => [routeField(theme), field(body, routeField(theme))]),
+    );
+    try {
+      await updateThemeRoutes(core, request.viewer, campaign.id, routes, request.actor());
+    } catch (error) {
+      return renderEdit(
+        reply,
+        campaign,
+        { routes, routeErrors: errorsOf(error, routeField(THEMES[0])) },
+        422,
+      );
+    }
+    return reply.redirectWithFlash(adminCampaignHref(campaign.slug), 'budget.campaigns.routing.saved');
   });
 
   app.post('/admin/budget/campagnes/:slug/enveloppes', async (request, reply) => {

@@ -492,8 +492,9 @@ export function isTheme(value: unknown): value is Theme {
 }
 
 /**
- * Which directorate studies a theme, by directorate code. A fixed map over the Paris demo
- * organisation: a city whose directorates have other codes gets unrouted proposals, which an
+ * Which directorate studies a theme, by directorate code: the map a new campaign starts with
+ * (for the directorates that exist), which administrators then change campaign by campaign.
+ * Written for the Paris demo organisation; a theme left unrouted gives proposals that an
  * administrator routes from the study queue.
  */
 export const DEFAULT_THEME_DIRECTORATES: Record<Theme, string> = {
@@ -511,6 +512,33 @@ export const DEFAULT_THEME_DIRECTORATES: Record<Theme, string> = {
   prevention: 'DPMP',
   numerique: 'DSIN',
 };
+
+/** The value of a routing select that leaves a theme unrouted. */
+export const UNROUTED = 'none';
+
+/** The routing form's field of a theme. */
+export const routeField = (theme: Theme) => `route-${theme}`;
+
+/**
+ * Checks the routing form of a campaign: every theme gets one of the directorates (by id) or
+ * UNROUTED. Returns theme → directorate id (null: not routed), or errors keyed by field.
+ */
+export function checkThemeRoutesForm(
+  input: Record<string, string>,
+  directorateIds: ReadonlySet<string>,
+): { ok: true; values: Record<Theme, string | null> } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const values = {} as Record<Theme, string | null>;
+  for (const theme of THEMES) {
+    const field = routeField(theme);
+    const value = (input[field] ?? '').trim();
+    if (!value) errors[field] = 'budget.campaigns.routing.directorate_required';
+    else if (value === UNROUTED) values[theme] = null;
+    else if (!directorateIds.has(value)) errors[field] = 'budget.campaigns.routing.directorate_unknown';
+    else values[theme] = value;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
+}
 
 // ——— Proposal states ———
 

@@ -9,13 +9,16 @@ import { type Actor, recordAudit } from '../../../core/audit/audit.js';
 import type { Viewer } from '../../../core/auth/viewer.js';
 import { DomainError, NotFoundError, ValidationError } from '../../../core/http/errors.js';
 import type { Translate } from '../../../core/i18n/i18n.js';
+import { listDirectorates } from '../../../core/org/org.store.js';
 import type { CoreServices } from '../../../core/services.js';
 import {
   type CampaignFormInput,
   checkCampaignForm,
   checkEnvelopeForm,
+  checkThemeRoutesForm,
   type EnvelopeFormInput,
   parseEuros,
+  THEMES,
   votingRulesChanged,
 } from './campaign.domain.js';
 import type { Campaign } from './campaigns.store.js';
@@ -223,6 +226,45 @@ export async function deleteEnvelope(
       objectType: 'budget_envelope',
       objectId: envelopeId,
       details: { campaignId, code: envelope.code, label: envelope.label },
+    });
+  });
+}
+
+/**
+ * Sets which directorate studies each theme in the campaign. New proposals and proposals
+ * whose theme changes are routed with it; proposals already filed stay where they are.
+ * Allowed in every phase (the study may need a directorate that did not exist at first).
+ */
+export async function updateThemeRoutes(
+  core: CoreServices,
+  viewer: Viewer | null,
+  campaignId: string,
+  input: Record<string, string>,
+  actor: Actor,
+): Promise<void> {
+  await managedCampaign(core, viewer, campaignId);
+  const directorates = await listDirectorates(core.db);
+  const checked = checkThemeRoutesForm(input, new Set(directorates.map((d) => d.id)));
+  if (!checked.ok) throw new ValidationError(checked.errors);
+  const codes = new Map(directorates.map((d) => [d.id, d.code]));
+  await core.db.transaction().execute(async (tx) => {
+    const campaign = await campaigns.lockCampaign(tx, campaignId);
+    if (!campaign) throw new NotFoundError();
+    const before = await campaigns.listThemeRoutes(tx, campaignId);
+    const changes: Record<string, { from: string | null; to: string | null }> = {};
+    for (const theme of THEMES) {
+      const from = before.get(theme) ?? null;
+      const to = checked.values[theme];
+      if (from !== to)
+        changes[theme] = { from: from && (codes.get(from) ?? from), to: to && (codes.get(to) ?? to) };
+    }
+    if (Object.keys(changes).length === 0) return;
+    await campaigns.replaceThemeRoutes(tx, campaignId, checked.values);
+    await recordAudit(tx, actor, {
+      action: 'budget.campaign.routing_updated',
+      objectType: 'budget_campaign',
+      objectId: campaignId,
+      details: { slug: campaign.slug, changes },
     });
   });
 }

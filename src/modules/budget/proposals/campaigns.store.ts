@@ -12,7 +12,30 @@ import type {
   VotingMethodName,
 } from '../budget.tables.js';
 import '../budget.tables.js';
-import { type CampaignDates, type CampaignPhase, campaignPhase } from './campaign.domain.js';
+import type { CreatedAt } from '../../../core/db/core-tables.js';
+import {
+  type CampaignDates,
+  type CampaignPhase,
+  campaignPhase,
+  DEFAULT_THEME_DIRECTORATES,
+  isTheme,
+  type Theme,
+} from './campaign.domain.js';
+
+/** Table of 202611260320_budget_theme_routing: which directorate studies a theme, per campaign. */
+export interface BudgetCampaignThemeRouteTable {
+  campaign_id: string;
+  theme: string;
+  directorate_id: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+declare module '../../../core/db/schema.js' {
+  interface Tables {
+    budget_campaign_theme_route: BudgetCampaignThemeRouteTable;
+  }
+}
 
 export interface Campaign extends CampaignDates {
   id: string;
@@ -444,7 +467,61 @@ export async function insertCampaign(
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.insertInto('budget_sequence').values({ campaign_id: row.id, last_value: 0 }).execute();
+  await insertDefaultThemeRoutes(db, row.id);
   return row.id;
+}
+
+// ——— Routing of proposals by theme ———
+
+/**
+ * A new campaign's routing: the default map of the code, for the directorates that exist
+ * (matched by code, as the migration did for the campaigns made before it).
+ */
+export async function insertDefaultThemeRoutes(db: Db, campaignId: string): Promise<void> {
+  const directorates = await db.selectFrom('org_directorate').select(['id', 'code']).execute();
+  const byCode = new Map(directorates.map((d) => [d.code.toLowerCase(), d.id]));
+  const rows = Object.entries(DEFAULT_THEME_DIRECTORATES).flatMap(([theme, code]) => {
+    const directorateId = byCode.get(code.toLowerCase());
+    return directorateId ? [{ campaign_id: campaignId, theme, directorate_id: directorateId }] : [];
+  });
+  if (rows.length > 0) await db.insertInto('budget_campaign_theme_route').values(rows).execute();
+}
+
+/** The campaign's map: theme → directorate id (themes left out are not routed). */
+export async function listThemeRoutes(db: Db, campaignId: string): Promise<Map<Theme, string>> {
+  if (!isUuid(campaignId)) return new Map();
+  const rows = await db
+    .selectFrom('budget_campaign_theme_route')
+    .select(['theme', 'directorate_id'])
+    .where('campaign_id', '=', campaignId)
+    .execute();
+  const out = new Map<Theme, string>();
+  for (const r of rows) if (isTheme(r.theme)) out.set(r.theme, r.directorate_id);
+  return out;
+}
+
+/** The directorate that studies a theme in a campaign, or null when the theme is not routed. */
+export async function themeDirectorate(db: Db, campaignId: string, theme: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('budget_campaign_theme_route')
+    .select('directorate_id')
+    .where('campaign_id', '=', campaignId)
+    .where('theme', '=', theme)
+    .executeTakeFirst();
+  return row?.directorate_id ?? null;
+}
+
+/** Sets the whole map at once: a theme mapped to null loses its route. */
+export async function replaceThemeRoutes(
+  db: Db,
+  campaignId: string,
+  routes: Partial<Record<Theme, string | null>>,
+): Promise<void> {
+  await db.deleteFrom('budget_campaign_theme_route').where('campaign_id', '=', campaignId).execute();
+  const rows = Object.entries(routes).flatMap(([theme, directorateId]) =>
+    directorateId ? [{ campaign_id: campaignId, theme, directorate_id: directorateId }] : [],
+  );
+  if (rows.length > 0) await db.insertInto('budget_campaign_theme_route').values(rows).execute();
 }
 
 export async function updateCampaign(db: Db, id: string, values: CampaignWrite): Promise<void> {

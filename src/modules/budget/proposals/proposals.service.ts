@@ -7,12 +7,10 @@
 import { type Actor, recordAudit } from '../../../core/audit/audit.js';
 import type { Viewer } from '../../../core/auth/viewer.js';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../../core/http/errors.js';
-import { findDirectorateIdByCode } from '../../../core/org/org.store.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { ProposalState } from '../budget.tables.js';
 import {
   centsToInput,
-  DEFAULT_THEME_DIRECTORATES,
   isProposalState,
   isSubmissionOpen,
   isTheme,
@@ -249,10 +247,14 @@ async function checkProposal(
   };
 }
 
-/** The directorate that studies a theme (fixed map over directorate codes), or null. */
-export async function directorateForTheme(core: CoreServices, theme: string): Promise<string | null> {
+/** The directorate that studies a theme in the campaign (the campaign's own map), or null. */
+export async function directorateForTheme(
+  core: CoreServices,
+  campaign: Pick<Campaign, 'id'>,
+  theme: string,
+): Promise<string | null> {
   if (!isTheme(theme)) return null;
-  return findDirectorateIdByCode(core.db, DEFAULT_THEME_DIRECTORATES[theme]);
+  return campaigns.themeDirectorate(core.db, campaign.id, theme);
 }
 
 async function directorateName(core: CoreServices, id: string | null): Promise<string | null> {
@@ -298,7 +300,7 @@ export async function proposeProject(
     .executeTakeFirst();
   if (recent) return { reference: recent.reference, created: false };
 
-  const directorateId = await directorateForTheme(core, checked.theme);
+  const directorateId = await directorateForTheme(core, campaign, checked.theme);
   // Read before the transaction: on the embedded engine a second connection would wait for it.
   const routedTo = (await directorateName(core, directorateId)) ?? '';
   const keys: string[] = [];
@@ -426,7 +428,7 @@ export async function editProposal(
   const keys: string[] = [];
   const themeChanged = checked.theme !== proposal.theme;
   const directorateId = themeChanged
-    ? await directorateForTheme(core, checked.theme)
+    ? await directorateForTheme(core, campaign, checked.theme)
     : proposal.directorateId;
   const routedTo = (await directorateName(core, directorateId)) ?? '';
   let added: string[] = [];

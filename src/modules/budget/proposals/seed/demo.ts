@@ -23,6 +23,7 @@ import {
   proposalReference,
   type Theme,
 } from '../campaign.domain.js';
+import { insertDefaultThemeRoutes } from '../campaigns.store.js';
 import {
   ARRONDISSEMENT_EUROS,
   AUTHOR_NAMES,
@@ -607,6 +608,7 @@ export async function seedProposalsDemo(
       .executeTakeFirst();
     if (!marker) return false;
     await insertAll(tx, 'budget_campaign', rows.campaigns);
+    for (const campaign of rows.campaigns) await insertDefaultThemeRoutes(tx, campaign.id as string);
     await insertAll(tx, 'budget_sequence', rows.sequences);
     await insertAll(tx, 'budget_envelope', rows.envelopes);
     await insertAll(tx, 'budget_project', rows.projects);

@@ -10,13 +10,29 @@ import {
   type FieldErrors,
   Form,
   Radios,
+  Select,
 } from '../../../../core/views/components/form.js';
 import { Banner, Breadcrumbs, Table, Tag } from '../../../../core/views/components/ui.js';
 import type { PageContext } from '../../../../core/views/context.js';
 import { Layout } from '../../../../core/views/layout.js';
-import type { CampaignFormInput, CampaignPhase } from '../campaign.domain.js';
+import {
+  type CampaignFormInput,
+  type CampaignPhase,
+  routeField,
+  THEMES,
+  UNROUTED,
+} from '../campaign.domain.js';
 import type { Campaign, Envelope } from '../campaigns.store.js';
-import { BudgetStyles, campaignHref, euros, kindLabel, methodLabel, phaseLabel, Time } from './common.js';
+import {
+  BudgetStyles,
+  campaignHref,
+  euros,
+  kindLabel,
+  methodLabel,
+  phaseLabel,
+  Time,
+  themeLabel,
+} from './common.js';
 
 export const adminCampaignHref = (slug: string) => `/admin/budget/campagnes/${encodeURIComponent(slug)}`;
 
@@ -294,6 +310,9 @@ export function EditCampaignPage({
   arrondissementAmount,
   arrondissementErrors,
   arrondissementsAvailable,
+  directorates,
+  routes,
+  routeErrors,
 }: {
   ctx: PageContext;
   campaign: Campaign;
@@ -306,12 +325,20 @@ export function EditCampaignPage({
   arrondissementAmount: string;
   arrondissementErrors?: FieldErrors;
   arrondissementsAvailable: number;
+  directorates: { id: string; code: string; name: string }[];
+  /** routeField(theme) → a directorate id or UNROUTED. */
+  routes: Record<string, string>;
+  routeErrors?: FieldErrors;
 }) {
   const { t } = ctx;
   const href = adminCampaignHref(campaign.slug);
   const locked = campaign.rulesLockedAt !== null;
   const total = envelopes.reduce((n, e) => n + e.amountCents, 0);
-  const allErrors = { ...errors, ...envelopeErrors, ...arrondissementErrors };
+  const allErrors = { ...errors, ...envelopeErrors, ...arrondissementErrors, ...routeErrors };
+  const directorateOptions = [
+    { value: UNROUTED, label: t('budget.campaigns.routing.unrouted') },
+    ...directorates.map((d) => ({ value: d.id, label: `${d.name} (${d.code})` })),
+  ];
   return (
     <AdminLayout
       ctx={ctx}
@@ -446,6 +473,35 @@ export function EditCampaignPage({
             )}
           </>
         )}
+      </section>
+
+      <section aria-labelledby="routing-title" class="bp-section">
+        <h2 id="routing-title">{t('budget.campaigns.routing.title')}</h2>
+        <p>{t('budget.campaigns.routing.lead')}</p>
+        <p>{t('budget.campaigns.routing.not_retroactive')}</p>
+        <Form ctx={ctx} action={`${href}/orientation`}>
+          <fieldset class="fieldset">
+            <legend class="fieldset__legend">{t('budget.campaigns.routing.legend')}</legend>
+            {THEMES.map((theme) => (
+              <Select
+                key={theme}
+                ctx={ctx}
+                name={routeField(theme)}
+                label={themeLabel(ctx, theme)}
+                options={directorateOptions}
+                value={routes[routeField(theme)] ?? ''}
+                errors={routeErrors}
+                required
+                placeholder={
+                  directorateOptions.some((o) => o.value === routes[routeField(theme)])
+                    ? undefined
+                    : t('budget.campaigns.routing.choose')
+                }
+              />
+            ))}
+          </fieldset>
+          <Button variant="secondary">{t('budget.campaigns.routing.submit')}</Button>
+        </Form>
       </section>
 
       <section aria-labelledby="settings-title" class="bp-section">
