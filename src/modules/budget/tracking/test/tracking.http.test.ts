@@ -5,15 +5,29 @@
  * by people is shown inert.
  */
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../../../test/helpers/test-app.js';
+import { systemActor } from '../../../../core/audit/audit.js';
 import type { App } from '../../../../core/http/types.js';
 import type { CoreServices } from '../../../../core/services.js';
 import { signedInBrowser } from '../../../backoffice/test/helpers.js';
 import { unsubscribeToken } from '../notifications.js';
-import { addProposal, createWorld, follow, mailMark, projectRow, sentMails, type World } from './fixtures.js';
+import { addMilestone } from '../tracking.service.js';
+import {
+  addProposal,
+  auditActions,
+  createWorld,
+  follow,
+  mailMark,
+  projectRow,
+  sentMails,
+  viewerOf,
+  type World,
+} from './fixtures.js';
 
 let t: TestApp;
 let core: CoreServices;
@@ -426,6 +440,214 @@ describe('the back office', () => {
     const publicPage = await new Browser(app).get(projectUrl);
     expect(publicPage.body).toContain('Terrain indisponible &lt;script>');
     expect(publicPage.body).not.toContain('<script>alert("x")</script>');
+  });
+});
+
+describe('correcting and deleting a milestone in the back office', () => {
+  let x: World;
+  let base: string;
+  let publicUrl: string;
+
+  /** A reached milestone of x's DVD winner with two photos, added as its agent would. */
+  async function milestoneWithPhotos(title: string) {
+    const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#264653' } })
+      .jpeg()
+      .toBuffer();
+    const id = await addMilestone(
+      core,
+      await viewerOf(core, x.dvdAgent),
+      x.winner,
+      {
+        kind: 'reached',
+        date: today(),
+        title,
+        description: 'Première version.',
+        status: 'works',
+        progress: '20',
+        photos: [
+          { filename: 'a.jpg', data: photo },
+          { filename: 'b.jpg', data: photo },
+        ],
+      },
+      systemActor,
+    );
+    const photos = await core.db
+      .selectFrom('budget_milestone_photo')
+      .select(['id', 'storage_key'])
+      .where('milestone_id', '=', id)
+      .orderBy('position')
+      .execute();
+    return { id, photos };
+  }
+
+  const milestoneRow = (id: string) =>
+    core.db
+      .selectFrom('budget_milestone')
+      .select(['title', 'description', 'updated_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  const photoFiles = () => readdir(path.join(core.config.dataDir, 'files', 'budget-milestones'));
+
+  beforeAll(async () => {
+    x = await createWorld(core);
+    base = `/admin/budget/realisations/${x.slug}/1`;
+    publicUrl = `/budget/${x.slug}/projets/1`;
+  });
+
+  it('edits a milestone by a multipart form: 422 with what was typed and nothing changed, then 303; a removed photo is gone', async () => {
+    const { browser } = await agentBrowser(x.dvdService);
+    const { id, photos } = await milestoneWithPhotos('Pose des bordures');
+    const editUrl = `${base}/etapes/${id}/modifier`;
+    const project = await browser.get(base);
+    expect(project.body).toContain(`href="${editUrl}"`);
+    expect(project.body).toContain(`href="${base}/etapes/${id}/supprimer"`);
+    const form = await browser.get(editUrl);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="Pose des bordures"');
+    expect(form.body).toContain('Première version.');
+    expect(form.body).toContain(`name="removePhotos" value="${photos[0]!.id}"`);
+    expect(form.body).toContain('enctype="multipart/form-data"');
+
+    const before = await milestoneRow(id);
+    const filesBefore = (await photoFiles()).length;
+    const refused = await postMultipart(
+      browser,
+      editUrl,
+      {
+        date: '32/13/2026',
+        title: '   ',
+        description: `Texte gardé ${HOSTILE}`,
+        removePhotos: photos[0]!.id,
+      },
+      [],
+      editUrl,
+    );
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('href="#field-date"');
+    expect(refused.body).toContain('href="#field-title"');
+    expect(refused.body).toContain('value="32/13/2026"');
+    expect(refused.body).toContain('Texte gardé &lt;script>');
+    expect(refused.body).not.toContain('<script>alert("x")</script>');
+    expect(refused.body).toMatch(new RegExp(`name="removePhotos" value="${photos[0]!.id}" checked`));
+    const bad = await postMultipart(
+      browser,
+      editUrl,
+      { date: today(), title: 'Trop de photos', description: '' },
+      [
+        {
+          filename: 'c.jpg',
+          type: 'image/jpeg',
+          content: await sharp({ create: { width: 20, height: 20, channels: 3, background: '#000' } })
+            .jpeg()
+            .toBuffer(),
+        },
+        {
+          filename: 'd.jpg',
+          type: 'image/jpeg',
+          content: await sharp({ create: { width: 20, height: 20, channels: 3, background: '#fff' } })
+            .jpeg()
+            .toBuffer(),
+        },
+      ],
+      editUrl,
+    );
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('href="#field-photos"');
+    expect(await milestoneRow(id)).toEqual(before);
+    expect((await photoFiles()).length).toBe(filesBefore);
+
+    const mark = mailMark(core);
+    const ok = await postMultipart(
+      browser,
+      editUrl,
+      {
+        date: today(),
+        title: `Bordures posées ${HOSTILE}`,
+        description: 'Corrigée.',
+        removePhotos: photos[0]!.id,
+      },
+      [],
+      editUrl,
+    );
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe(base);
+    expect(sentMails(core, mark)).toEqual([]);
+    expect(await milestoneRow(id)).toMatchObject({
+      title: `Bordures posées ${HOSTILE}`,
+      description: 'Corrigée.',
+    });
+    const left = await core.db
+      .selectFrom('budget_milestone_photo')
+      .select('id')
+      .where('milestone_id', '=', id)
+      .execute();
+    expect(left.map((p) => p.id)).toEqual([photos[1]!.id]);
+    expect(await photoFiles()).not.toContain(photos[0]!.storage_key);
+    expect((await new Browser(app).get(`/budget/realisations/photos/${photos[0]!.id}`)).statusCode).toBe(404);
+    const page = await new Browser(app).get(publicUrl);
+    expect(page.body).toContain('Bordures posées &lt;script>');
+    expect(page.body).not.toContain('<script>alert("x")</script>');
+    expect(page.body).not.toContain(photos[0]!.id);
+    expect(page.body).toContain(photos[1]!.id);
+    expect(await auditActions(core, x.winner)).toContain('budget.tracking.milestone_edited');
+  });
+
+  it('deletes a milestone after a confirmation page; without the CSRF token nothing happens', async () => {
+    const { browser } = await agentBrowser(x.dvdService);
+    const { id, photos } = await milestoneWithPhotos('Étape à effacer');
+    const deleteUrl = `${base}/etapes/${id}/supprimer`;
+    const confirm = await browser.get(deleteUrl);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain('Supprimer l’étape « Étape à effacer » ?');
+    expect(confirm.body).toContain(`action="${deleteUrl}"`);
+    expect(confirm.body).toContain('button--danger');
+    expect(confirm.body).toContain(`href="${base}"`);
+    expect((await browser.post(deleteUrl, {}, { csrf: false })).statusCode).toBe(403);
+    expect(await milestoneRow(id)).toBeDefined();
+    const mark = mailMark(core);
+    const done = await browser.post(deleteUrl, {}, { csrfFrom: deleteUrl });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(base);
+    expect((await browser.get(base)).body).toContain('L’étape est supprimée.');
+    expect(sentMails(core, mark)).toEqual([]);
+    expect(await milestoneRow(id)).toBeUndefined();
+    const files = await photoFiles();
+    for (const photo of photos) expect(files).not.toContain(photo.storage_key);
+    expect((await new Browser(app).get(publicUrl)).body).not.toContain('Étape à effacer');
+    expect(await auditActions(core, x.winner)).toContain('budget.tracking.milestone_deleted');
+    expect((await browser.get(deleteUrl)).statusCode).toBe(404);
+    expect((await browser.post(deleteUrl, {}, { csrfFrom: base })).statusCode).toBe(404);
+  });
+
+  it('refuses agents of another directorate (403) and a milestone under another project’s address (404), changing nothing', async () => {
+    const { id } = await milestoneWithPhotos('Étape protégée');
+    const before = await milestoneRow(id);
+    const other = await agentBrowser(x.deveService);
+    const editUrl = `${base}/etapes/${id}/modifier`;
+    const deleteUrl = `${base}/etapes/${id}/supprimer`;
+    expect((await other.browser.get(editUrl)).statusCode).toBe(403);
+    expect((await other.browser.get(deleteUrl)).statusCode).toBe(403);
+    const list = '/admin/budget/realisations';
+    expect(
+      (
+        await postMultipart(
+          other.browser,
+          editUrl,
+          { date: today(), title: 'Piraté', description: '' },
+          [],
+          list,
+        )
+      ).statusCode,
+    ).toBe(403);
+    expect((await other.browser.post(deleteUrl, {}, { csrfFrom: list })).statusCode).toBe(403);
+    const citizen = await signedInBrowser(app, core);
+    expect((await citizen.browser.post(deleteUrl, {}, { csrfFrom: publicUrl })).statusCode).toBe(403);
+    expect((await new Browser(app).get(editUrl)).statusCode).toBe(303);
+    // The DEVE agent's own project, with the DVD milestone's id: not found.
+    const wrong = `/admin/budget/realisations/${x.slug}/2/etapes/${id}/supprimer`;
+    expect((await other.browser.get(wrong)).statusCode).toBe(404);
+    expect((await other.browser.post(wrong, {}, { csrfFrom: list })).statusCode).toBe(404);
+    expect(await milestoneRow(id)).toEqual(before);
   });
 });
 
