@@ -25,9 +25,9 @@
  *  (e) GET of the published results page of the envelope, 16 clients.
  * Every loop is bounded in count and in time (--seconds per phase).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -51,85 +51,23 @@ import {
 } from '../src/modules/budget/vote/vote.service.js';
 import '../src/modules/budget/budget.tables.js';
 import '../src/modules/budget/vote/vote.tables.js';
+import {
+  type LoadResult,
+  load,
+  log,
+  memoryOf,
+  root,
+  round,
+  startServer,
+  stopServer,
+  withDatabase,
+} from './harness.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const BENCH_DB = 'vo_bench_budget';
 const ACTOR = { userId: null, label: 'bench' };
 const PROJECTS = 20;
 const APPROVAL_MAX = 5;
 const SECRET = `bench-${randomBytes(24).toString('hex')}`;
-
-interface LoadResult {
-  requests: number;
-  seconds: number;
-  perSecond: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  statuses: Record<string, number>;
-}
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-function log(message: string) {
-  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-/** A bounded closed-loop load: `concurrency` workers, at most `count` operations and `seconds`. */
-async function load(options: {
-  concurrency: number;
-  count: number;
-  seconds: number;
-  run: (i: number) => Promise<string | number>;
-  progress?: boolean;
-}): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  let issued = 0;
-  const started = performance.now();
-  const deadline = started + options.seconds * 1000;
-  let lastReport = started;
-  const worker = async () => {
-    while (issued < options.count && performance.now() < deadline) {
-      const i = issued++;
-      const t0 = performance.now();
-      let status: string;
-      try {
-        status = String(await options.run(i));
-      } catch (error) {
-        status = `error:${(error as Error).message.slice(0, 60)}`;
-      }
-      const t1 = performance.now();
-      latencies.push(t1 - t0);
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (options.progress && t1 - lastReport > 15_000) {
-        lastReport = t1;
-        log(
-          `  … ${latencies.length.toLocaleString('en')} done, ${round(latencies.length / ((t1 - started) / 1000))}/s`,
-        );
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    seconds: round(seconds, 2),
-    perSecond: round(latencies.length / seconds),
-    p50: round(percentile(latencies, 50)),
-    p90: round(percentile(latencies, 90)),
-    p99: round(percentile(latencies, 99)),
-    max: round(latencies.at(-1) ?? Number.NaN),
-    statuses,
-  };
-}
 
 /** Park–Miller, so that a run can be replayed. */
 function generator(seed: number) {
@@ -138,12 +76,6 @@ function generator(seed: number) {
     x = (x * 48_271) % 2_147_483_647;
     return x / 2_147_483_647;
   };
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 function minimalCore(database: Database, dataDir: string): CoreServices {
@@ -288,64 +220,6 @@ async function seedVoters(
 
 // ---- server ---------------------------------------------------------------------------------
 
-async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  // BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      ALLOW_UNSAFE_PRODUCTION: 'true',
-      DEMO: 'false',
-      SESSION_SECRET: SECRET,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      LOG_LEVEL: 'warn',
-      JOBS_IN: 'none',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output = (output + d).slice(-4000);
-  });
-  child.stderr?.on('data', (d) => {
-    output = (output + d).slice(-4000);
-  });
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server not ready after 180 s:\n${output}`);
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function memoryOf(pid: number): { peakMiB: number; currentMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) =>
-    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { peakMiB: round(kb('VmHWM') / 1024), currentMiB: round(kb('VmRSS') / 1024) };
-}
-
 /** A CSRF secret cookie and a token made from it: reusable by every client, as a browser keeps them. */
 async function csrf(base: string, slug: string): Promise<{ cookie: string; token: string }> {
   const response = await fetch(`${base}/budget/${slug}/vote/enveloppe/paris`, {
@@ -437,7 +311,10 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
     await rawPool.end();
     await sql`drop table bench_raw_line`.execute(database.db);
 
-    server = await startServer({ DATABASE_URL: url, DATA_DIR: dataDir }, options.port);
+    server = await startServer(
+      { DATABASE_URL: url, DATA_DIR: dataDir, SESSION_SECRET: SECRET },
+      options.port,
+    );
     const base = `http://127.0.0.1:${options.port}`;
     const token = await csrf(base, mj.slug);
 

@@ -18,8 +18,7 @@
  * order they arrive (creation dates increase with the row), as a real table fills, then vacuumed
  * and analysed, and the map's cells counted, as a running server has them.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -46,8 +45,18 @@ import { seedReportCategories } from '../src/modules/reports/categories.service.
 import { refreshMapCells } from '../src/modules/reports/map-cells.js';
 import { findNearbyOpenReports } from '../src/modules/reports/reports.service.js';
 import '../src/modules/reports/reports.tables.js';
+import {
+  type LoadResult,
+  load,
+  log,
+  memoryOf,
+  root,
+  round,
+  startServer,
+  stopServer,
+  withDatabase,
+} from './harness.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const BENCH_DB = 'vo_bench_reports';
 const ACTOR = { userId: null, label: 'bench' };
 
@@ -55,66 +64,6 @@ const ACTOR = { userId: null, label: 'bench' };
 const CITY = { minLat: 48.8, maxLat: 48.91, minLon: 2.22, maxLon: 2.47 };
 const CENTRE = { lat: 48.8586, lon: 2.347 };
 const BOX_HALF = { lat: 0.009, lon: 0.0137 }; // ≈ 1 km each way
-
-interface LoadResult {
-  requests: number;
-  seconds: number;
-  perSecond: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  statuses: Record<string, number>;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index]!;
-}
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** A bounded closed-loop load: `concurrency` workers, at most `count` requests and `seconds`. */
-async function load(options: {
-  concurrency: number;
-  count: number;
-  seconds: number;
-  run: (i: number) => Promise<string | number>;
-}): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  let issued = 0;
-  const started = performance.now();
-  const deadline = started + options.seconds * 1000;
-  const worker = async () => {
-    while (issued < options.count && performance.now() < deadline) {
-      const i = issued++;
-      const t0 = performance.now();
-      let status: string;
-      try {
-        status = String(await options.run(i));
-      } catch (error) {
-        status = `error:${(error as Error).name}`;
-      }
-      latencies.push(performance.now() - t0);
-      statuses[status] = (statuses[status] ?? 0) + 1;
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    seconds: round(seconds, 2),
-    perSecond: round(latencies.length / seconds),
-    p50: round(percentile(latencies, 50)),
-    p90: round(percentile(latencies, 90)),
-    p99: round(percentile(latencies, 99)),
-    max: round(latencies.at(-1) ?? Number.NaN),
-    statuses,
-  };
-}
 
 /** A point of inner Paris (triangular around the centre), always inside the city. */
 function parisPoint() {
@@ -124,17 +73,7 @@ function parisPoint() {
   };
 }
 
-function log(message: string) {
-  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
 // ---- database set-up ----------------------------------------------------------------------
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 export function minimalCore(database: Database, dataDir: string): CoreServices {
   const permissions = new Permissions();
@@ -221,63 +160,6 @@ export async function prepare(database: Database, core: CoreServices, reports: n
 }
 
 // ---- server child process -----------------------------------------------------------------
-
-async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      ALLOW_UNSAFE_PRODUCTION: 'true',
-      DEMO: 'false',
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      LOG_LEVEL: 'warn',
-      // The server under test answers requests; no job worker competes for the 2 cores.
-      JOBS_IN: 'none',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output = (output + d).slice(-4000);
-  });
-  child.stderr?.on('data', (d) => {
-    output = (output + d).slice(-4000);
-  });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server not ready after 120 s:\n${output}`);
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function memoryOf(pid: number): { peakMiB: number; currentMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) =>
-    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { peakMiB: round(kb('VmHWM') / 1024), currentMiB: round(kb('VmRSS') / 1024) };
-}
 
 // ---- one engine ---------------------------------------------------------------------------
 
