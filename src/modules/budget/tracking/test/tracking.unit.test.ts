@@ -3,6 +3,7 @@ import {
   allowedTargets,
   canMove,
   checkMilestone,
+  checkMilestoneEdit,
   checkStatusUpdate,
   cityToday,
   dayInput,
@@ -226,6 +227,60 @@ describe('milestones', () => {
     expect(isLate({ reached: false, occurredOn: '2026-11-25' }, today)).toBe(true);
     expect(isLate({ reached: false, occurredOn: today }, today)).toBe(false);
     expect(isLate({ reached: true, occurredOn: '2020-01-01' }, today)).toBe(false);
+  });
+});
+
+describe('correcting a milestone', () => {
+  const today = '2026-11-26';
+  const reached = { reached: true, occurredOn: '2026-10-01' };
+  const planned = { reached: false, occurredOn: '2026-11-20' };
+  const input = { date: '01/10/2026', title: 'Pose', description: '', photoCount: 0 };
+
+  it('cleans the text and keeps a reached milestone today or before', () => {
+    expect(
+      checkMilestoneEdit(
+        { ...input, title: '  Pose \n des  bancs ', description: ' Fait. \r\n' },
+        reached,
+        today,
+      ),
+    ).toEqual({
+      milestone: { occurredOn: '2026-10-01', title: 'Pose des bancs', description: 'Fait.' },
+      errors: {},
+    });
+    expect(checkMilestoneEdit({ ...input, date: '27/11/2026' }, reached, today).errors).toEqual({
+      date: 'budget.tracking.errors.reached_in_future',
+    });
+  });
+
+  it('lets a late planned milestone keep its day, but not move to another past day', () => {
+    expect(checkMilestoneEdit({ ...input, date: '20/11/2026' }, planned, today).milestone?.occurredOn).toBe(
+      '2026-11-20',
+    );
+    expect(checkMilestoneEdit({ ...input, date: '21/11/2026' }, planned, today).errors).toEqual({
+      date: 'budget.tracking.errors.planned_in_past',
+    });
+    expect(checkMilestoneEdit({ ...input, date: '2026-12-01' }, planned, today).errors).toEqual({});
+  });
+
+  it('names every bad field: date, title, description, photos', () => {
+    expect(
+      checkMilestoneEdit(
+        { date: '', title: ' ', description: 'x'.repeat(5001), photoCount: 4 },
+        reached,
+        today,
+      ).errors,
+    ).toEqual({
+      date: 'budget.tracking.errors.date_required',
+      title: 'budget.tracking.errors.title_required',
+      description: 'budget.tracking.errors.description_too_long',
+      photos: 'budget.tracking.errors.too_many_photos',
+    });
+    expect(
+      checkMilestoneEdit({ ...input, date: '31/02/2026', title: 'y'.repeat(151) }, reached, today).errors,
+    ).toEqual({
+      date: 'budget.tracking.errors.date_invalid',
+      title: 'budget.tracking.errors.title_too_long',
+    });
   });
 });
 
