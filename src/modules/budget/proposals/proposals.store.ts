@@ -732,6 +732,92 @@ export async function selectProposalPage(
   };
 }
 
+export interface StudyExportRow {
+  id: string;
+  reference: string;
+  title: string;
+  theme: string;
+  state: ProposalState;
+  arrondissementCode: string | null;
+  directorateName: string | null;
+  /** The last admissibility decision and its public reason (null before any). */
+  admissibility: { decision: 'admissible' | 'inadmissible'; reason: string } | null;
+  /** The last feasibility decision and its public reason (null before any). */
+  feasibility: { decision: 'feasible' | 'unfeasible'; reason: string } | null;
+  estimatedCostCents: number | null;
+  studyCostCents: number | null;
+  /** The project on the ballot the proposal became or was merged into. */
+  projectNumber: number | null;
+  supportsCount: number;
+  createdAt: Date;
+}
+
+/**
+ * The proposals of a campaign with their study, for the back-office export, in reference
+ * order. No author, no e-mail: nothing personal.
+ */
+export async function selectStudyExport(
+  db: Db,
+  q: Pick<ProposalQuery, 'campaignId' | 'directorateIds'>,
+): Promise<StudyExportRow[]> {
+  const rows = await filtered(db, q)
+    .leftJoin('org_directorate as d', 'd.id', 'p.directorate_id')
+    .leftJoin('budget_project as pr', 'pr.id', 'p.project_id')
+    .select([
+      'p.id',
+      'p.reference',
+      'p.title',
+      'p.theme',
+      'p.state',
+      'p.arrondissement_code',
+      'd.name as directorate_name',
+      'p.estimated_cost_cents',
+      'p.study_cost_cents',
+      'pr.number as project_number',
+      'p.supports_count',
+      'p.created_at',
+    ])
+    .orderBy(sql`length(p.reference)`)
+    .orderBy('p.reference')
+    .execute();
+  const decisions = new Map<string, Pick<StudyExportRow, 'admissibility' | 'feasibility'>>();
+  for (let i = 0; i < rows.length; i += 1000) {
+    const ids = rows.slice(i, i + 1000).map((r) => r.id);
+    const events = await db
+      .selectFrom('budget_proposal_event')
+      .select(['proposal_id', 'kind', 'data'])
+      .where('proposal_id', 'in', ids)
+      .where('kind', 'in', ['admissible', 'inadmissible', 'feasible', 'unfeasible'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    for (const e of events) {
+      const entry = decisions.get(e.proposal_id) ?? { admissibility: null, feasibility: null };
+      const reason = typeof e.data?.reason === 'string' ? e.data.reason : '';
+      if (e.kind === 'admissible' || e.kind === 'inadmissible')
+        entry.admissibility = { decision: e.kind, reason };
+      else entry.feasibility = { decision: e.kind as 'feasible' | 'unfeasible', reason };
+      decisions.set(e.proposal_id, entry);
+    }
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    title: r.title,
+    theme: r.theme,
+    state: r.state,
+    arrondissementCode: r.arrondissement_code,
+    directorateName: r.directorate_name,
+    admissibility: decisions.get(r.id)?.admissibility ?? null,
+    feasibility: decisions.get(r.id)?.feasibility ?? null,
+    estimatedCostCents: r.estimated_cost_cents === null ? null : Number(r.estimated_cost_cents),
+    studyCostCents: r.study_cost_cents === null ? null : Number(r.study_cost_cents),
+    projectNumber: r.project_number === null ? null : Number(r.project_number),
+    supportsCount: Number(r.supports_count),
+    createdAt: r.created_at,
+  }));
+}
+
 /** The placed proposals of a filter, for the map (at most `limit`). */
 export async function selectProposalPoints(
   db: Db,

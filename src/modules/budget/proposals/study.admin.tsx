@@ -8,8 +8,9 @@ import type { App } from '../../../core/http/types.js';
 import { listDirectorates } from '../../../core/org/org.store.js';
 import type { CoreServices } from '../../../core/services.js';
 import { bodyOf, field, fieldList } from '../../backoffice/common.js';
-import { centsToInput } from './campaign.domain.js';
+import { centsToInput, dayOf } from './campaign.domain.js';
 import * as campaigns from './campaigns.store.js';
+import { csvDocument } from './csv.js';
 import * as store from './proposals.store.js';
 import {
   decideProposal,
@@ -18,8 +19,10 @@ import {
   moderationQueue,
   putOnBallot,
   rerouteProposal,
+  studyExport,
   studyQueue,
 } from './study.service.js';
+import { stateLabel, themeLabel } from './views/common.js';
 import {
   type DecisionValues,
   ModerationPage,
@@ -100,6 +103,61 @@ export function registerStudyAdmin(app: App, core: CoreServices) {
         directorateNames={directorateNames}
       />,
     );
+  });
+
+  // ——— Export ———
+
+  /** The campaign's proposals and their study as CSV (see csv.ts for the format). */
+  app.get('/admin/budget/etude/propositions.csv', async (request, reply) => {
+    core.permissions.assert(request.viewer, 'budget.study');
+    const query = request.query as Query;
+    const campaign = await campaigns.findCampaignBySlug(core.db, str(query.campagne));
+    if (!campaign) throw new NotFoundError();
+    const rows = await studyExport(core, request.viewer, campaign.id);
+    const ctx = reply.ctx();
+    const t = request.t;
+    const header = [
+      t('budget.study.export.col.reference'),
+      t('budget.study.export.col.title'),
+      t('budget.study.export.col.theme'),
+      t('budget.study.export.col.arrondissement'),
+      t('budget.study.export.col.directorate'),
+      t('budget.study.export.col.state'),
+      t('budget.study.export.col.admissibility'),
+      t('budget.study.export.col.admissibility_reason'),
+      t('budget.study.export.col.feasibility'),
+      t('budget.study.export.col.feasibility_reason'),
+      t('budget.study.export.col.estimated_cost'),
+      t('budget.study.export.col.study_cost'),
+      t('budget.study.export.col.project'),
+      t('budget.study.export.col.supports'),
+      t('budget.study.export.col.created'),
+    ];
+    const body = csvDocument(
+      header,
+      rows.map((r) => [
+        r.reference,
+        r.title,
+        themeLabel(ctx, r.theme),
+        r.arrondissementCode ?? '',
+        r.directorateName ?? '',
+        stateLabel(ctx, r.state),
+        r.admissibility ? stateLabel(ctx, r.admissibility.decision) : '',
+        r.admissibility?.reason ?? '',
+        r.feasibility ? stateLabel(ctx, r.feasibility.decision) : '',
+        r.feasibility?.reason ?? '',
+        centsToInput(r.estimatedCostCents),
+        centsToInput(r.studyCostCents),
+        r.projectNumber,
+        r.supportsCount,
+        dayOf(r.createdAt),
+      ]),
+    );
+    return reply
+      .header('content-disposition', `attachment; filename="propositions-${campaign.slug}.csv"`)
+      .header('cache-control', 'no-store')
+      .type('text/csv; charset=utf-8')
+      .send(body);
   });
 
   // ——— Making a project (alone or merged) ———

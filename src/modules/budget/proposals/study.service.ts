@@ -88,6 +88,22 @@ export async function studyQueue(
   return { directorates, rows, total, counts, unroutedVisible: allowed.includes(null) };
 }
 
+/**
+ * The campaign's proposals with their study, for the CSV export: the same proposals the
+ * viewer's study queue holds in every state (their directorates; unrouted ones too for
+ * administrators). Agents only.
+ */
+export async function studyExport(
+  core: CoreServices,
+  viewer: Viewer | null,
+  campaignId: string,
+): Promise<store.StudyExportRow[]> {
+  const directorates = await studyDirectorates(core, viewer);
+  const allowed: (string | null)[] = directorates.map((d) => d.id);
+  if (viewer?.isAdmin) allowed.push(null);
+  return store.selectStudyExport(core.db, { campaignId, directorateIds: allowed });
+}
+
 /** The proposal for an agent: 403 when it is routed to another directorate. */
 async function studiedProposal(
   core: CoreServices,

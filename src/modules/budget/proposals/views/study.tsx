@@ -155,6 +155,15 @@ export function StudyQueuePage({
               .join(' · ')}
           </p>
           <p aria-live="polite">{t('budget.proposals.list.count', { count: total })}</p>
+          <p>
+            <a
+              href={`/admin/budget/etude/propositions.csv?campagne=${encodeURIComponent(campaign.slug)}`}
+              download
+            >
+              {t('budget.study.export.link', { campaign: campaign.title })}
+            </a>{' '}
+            <span class="field__hint">{t('budget.study.export.hint')}</span>
+          </p>
           {rows.length === 0 ? (
             <p>{t('budget.study.empty')}</p>
           ) : (
