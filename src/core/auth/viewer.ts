@@ -1,3 +1,4 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../db/database.js';
 import type { Locale } from '../i18n/i18n.js';
 import { isLocale } from '../i18n/i18n.js';
@@ -25,21 +26,30 @@ export function isAgent(viewer: Viewer | null): boolean {
   return !!viewer && (viewer.isAdmin || viewer.memberships.length > 0);
 }
 
+/** One round trip: the account and its memberships (read on every signed-in request). */
 export async function loadViewer(db: Db, userId: string): Promise<Viewer | null> {
   const user = await db
-    .selectFrom('account_user')
-    .select(['id', 'email', 'display_name', 'locale', 'is_admin', 'email_verified_at'])
-    .where('id', '=', userId)
-    .where('deleted_at', 'is', null)
+    .selectFrom('account_user as u')
+    .select((eb) => [
+      'u.id',
+      'u.email',
+      'u.display_name',
+      'u.locale',
+      'u.is_admin',
+      'u.email_verified_at',
+      jsonArrayFrom(
+        eb
+          .selectFrom('org_membership as m')
+          .innerJoin('org_service as s', 's.id', 'm.service_id')
+          .select(['m.service_id', 'm.role', 's.name', 's.directorate_id'])
+          .whereRef('m.user_id', '=', 'u.id')
+          .orderBy('s.name'),
+      ).as('memberships'),
+    ])
+    .where('u.id', '=', userId)
+    .where('u.deleted_at', 'is', null)
     .executeTakeFirst();
   if (!user) return null;
-  const memberships = await db
-    .selectFrom('org_membership as m')
-    .innerJoin('org_service as s', 's.id', 'm.service_id')
-    .select(['m.service_id', 'm.role', 's.name', 's.directorate_id'])
-    .where('m.user_id', '=', userId)
-    .orderBy('s.name')
-    .execute();
   return {
     id: user.id,
     email: user.email,
@@ -47,7 +57,7 @@ export async function loadViewer(db: Db, userId: string): Promise<Viewer | null>
     locale: isLocale(user.locale) ? user.locale : 'fr',
     isAdmin: user.is_admin,
     emailVerified: user.email_verified_at !== null,
-    memberships: memberships.map((m) => ({
+    memberships: user.memberships.map((m) => ({
       serviceId: m.service_id,
       serviceName: m.name,
       directorateId: m.directorate_id,
