@@ -1,7 +1,8 @@
 /**
  * The winners being built, on the Paris demo (past campaign 2025), with JavaScript on and off:
  * the public map and list with a filter, a project's page, a citizen following it, and the
- * voirie agent adding a milestone with a photo, which the follower receives by mail. Axe finds
+ * voirie agent adding a milestone with a photo, which the follower receives by mail, then
+ * correcting a milestone (text, date, photos) and deleting it after a confirmation page. Axe finds
  * nothing on any page; each page is photographed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -274,6 +275,104 @@ describe.each([
     } finally {
       await closePage(agent);
       await closePage(citizen);
+    }
+  }, 240_000);
+
+  it('lets the voirie agent correct a milestone (text, date, photos) and delete it after a confirmation page', async () => {
+    const shot = (step: string) => `budget-tracking-${label}-${step}`;
+    const agent = await newPage({ javaScript });
+    const visitor = await newPage({ javaScript });
+    try {
+      await signIn(agent, server, demoAccount(server, AGENT));
+      await agent.goto(`${server.url}/admin/budget/realisations`);
+      const row = agent.locator('main table tbody tr', { hasText: /En études|En travaux/ }).first();
+      const href = (await row.locator('a').first().getAttribute('href')) as string;
+      const [, slug, number] = /\/admin\/budget\/realisations\/([^/]+)\/(\d+)$/.exec(href) ?? [];
+      const publicUrl = `${server.url}/budget/${slug}/projets/${number}`;
+      const photo = (background: string) =>
+        sharp({ create: { width: 640, height: 480, channels: 3, background } })
+          .jpeg()
+          .toBuffer();
+
+      // A milestone to correct, with one photo.
+      const title = `Marquage au sol (${label})`;
+      await agent.goto(`${server.url}${href}`);
+      await agent.fill('input[name="title"]', title);
+      await agent.fill('input[name="date"]', todayText());
+      await agent.setInputFiles('input[name="photos"]', {
+        name: 'marquage.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await photo('#e76f51'),
+      });
+      await submit(agent, 'form[action$="/etapes"]');
+      await visitor.goto(publicUrl);
+      const oldSrc = await visitor
+        .locator('.tracking-timeline__item', { hasText: title })
+        .locator('img')
+        .getAttribute('src');
+
+      // Edit: a refused form first (no title), what was typed comes back.
+      const milestoneRow = agent.locator('main table tbody tr', { hasText: title });
+      await Promise.all([
+        agent.waitForLoadState('load'),
+        milestoneRow.locator('a[href$="/modifier"]').click(),
+      ]);
+      expect(agent.url()).toMatch(/\/etapes\/[0-9a-f-]+\/modifier$/);
+      await expect(agent.locator('input[name="title"]').inputValue()).resolves.toBe(title);
+      await expect(agent.locator('input[name="removePhotos"]').count()).resolves.toBe(1);
+      await auditPage(agent, shot('10-admin-edit'));
+      await agent.fill('input[name="title"]', '');
+      await agent.fill('textarea[name="description"]', 'Bandes blanches <b>refaites</b>');
+      await agent.check('input[name="removePhotos"]');
+      await submit(agent, 'form[action$="/modifier"]');
+      await expect(agent.locator('.error-summary a[href="#field-title"]').count()).resolves.toBe(1);
+      await expect(agent.locator('textarea[name="description"]').inputValue()).resolves.toBe(
+        'Bandes blanches <b>refaites</b>',
+      );
+      await expect(agent.locator('input[name="removePhotos"]').isChecked()).resolves.toBe(true);
+      await auditPage(agent, shot('11-admin-edit-refused'));
+
+      // Then right: a new title, the old photo removed and a new one added.
+      const corrected = `Marquage au sol refait (${label})`;
+      await agent.fill('input[name="title"]', corrected);
+      await agent.fill('input[name="date"]', todayText());
+      await agent.setInputFiles('input[name="photos"]', {
+        name: 'refait.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await photo('#2a9d8f'),
+      });
+      await submit(agent, 'form[action$="/modifier"]');
+      await expect(agent.locator('.flash').textContent()).resolves.toContain('L’étape est modifiée');
+      await expect(agent.locator('main table').last().textContent()).resolves.toContain(corrected);
+
+      await visitor.goto(publicUrl);
+      const item = visitor.locator('.tracking-timeline__item', { hasText: corrected });
+      await expect(item.count()).resolves.toBe(1);
+      await expect(item.textContent()).resolves.toContain('Bandes blanches <b>refaites</b>');
+      await expect(item.locator('img').count()).resolves.toBe(1);
+      expect(await item.locator('img').getAttribute('src')).not.toBe(oldSrc);
+      expect((await visitor.request.get(`${server.url}${oldSrc}`)).status()).toBe(404);
+      await auditPage(visitor, shot('12-project-edited'));
+
+      // Delete: a confirmation page, then the milestone is gone from both pages.
+      const correctedRow = agent.locator('main table tbody tr', { hasText: corrected });
+      await Promise.all([
+        agent.waitForLoadState('load'),
+        correctedRow.locator('a[href$="/supprimer"]').click(),
+      ]);
+      await expect(agent.locator('h1').textContent()).resolves.toContain(corrected);
+      await auditPage(agent, shot('13-admin-delete-confirm'));
+      await submit(agent, 'form[action$="/supprimer"]');
+      await expect(agent.locator('.flash').textContent()).resolves.toContain('L’étape est supprimée');
+      await expect(agent.locator('main table tbody tr', { hasText: corrected }).count()).resolves.toBe(0);
+      await auditPage(agent, shot('14-admin-deleted'));
+      await visitor.goto(publicUrl);
+      await expect(visitor.locator('.tracking-timeline__item', { hasText: corrected }).count()).resolves.toBe(
+        0,
+      );
+    } finally {
+      await closePage(agent);
+      await closePage(visitor);
     }
   }, 240_000);
 });

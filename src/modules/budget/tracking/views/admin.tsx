@@ -680,7 +680,7 @@ export function AdminMilestoneDeletePage({
           {t('budget.tracking.admin.delete_status_stays', { status: statusText(ctx, milestone.statusTo) })}
         </p>
       )}
-      <p>{t('budget.tracking.admin.edit_no_mail')}</p>
+      <p>{t('budget.tracking.admin.delete_no_mail')}</p>
       <Form ctx={ctx} action={`${milestoneHref(base, milestone.id)}/supprimer`}>
         <ButtonGroup>
           <Button variant="danger">{t('budget.tracking.admin.delete_submit')}</Button>
