@@ -42,6 +42,13 @@ import {
 
 export const PROPOSALS_DEMO_KEY = 'demo.budget.proposals.seeded_at';
 const CITIZEN_EMAIL = 'citoyen@demo.ville-ouverte.fr';
+/**
+ * Accounts behind the demo's supports (a support is one account's): no password and an
+ * address on the demo domain, so nobody can sign in with them; no name shown anywhere.
+ */
+export const SUPPORTER_COUNT = 400;
+export const supporterEmail = (i: number) =>
+  `soutien-${String(i + 1).padStart(3, '0')}@demo.ville-ouverte.fr`;
 const DAY_MS = 86_400_000;
 
 /** mulberry32: a small deterministic generator, so that every demo reads the same. */
@@ -111,6 +118,11 @@ interface CampaignPlan {
   /** Projects per envelope kind. */
   counts: { city: number; arrondissement: number; qp: number; ecoles: number };
   scale: number;
+  /**
+   * Whether the campaign collected supports. Every campaign of the platform takes supports from
+   * its submission until its vote opens (there is no per-campaign switch), so both demo ones do.
+   */
+  supports: boolean;
 }
 
 export async function seedProposalsDemo(
@@ -197,6 +209,7 @@ export async function seedProposalsDemo(
       maxChoices: null,
       counts: { city: 12, arrondissement: 8, qp: 15, ecoles: 13 },
       scale: 1,
+      supports: true,
     },
     {
       slug: '2025',
@@ -214,6 +227,7 @@ export async function seedProposalsDemo(
       maxChoices: 5,
       counts: { city: 8, arrondissement: 5, qp: 8, ecoles: 7 },
       scale: 0.9,
+      supports: true,
     },
   ];
 
@@ -226,7 +240,24 @@ export async function seedProposalsDemo(
     authors: [] as Record<string, unknown>[],
     events: [] as Record<string, unknown>[],
     comments: [] as Record<string, unknown>[],
+    supporters: [] as Record<string, unknown>[],
+    supports: [] as Record<string, unknown>[],
   };
+
+  // The supporters' accounts: those an earlier run left are used again.
+  const emails = Array.from({ length: SUPPORTER_COUNT }, (_, i) => supporterEmail(i));
+  const known = new Map(
+    (await db.selectFrom('account_user').select(['id', 'email']).where('email', 'in', emails).execute()).map(
+      (u) => [u.email, u.id],
+    ),
+  );
+  const supporters = emails.map((email) => {
+    const existing = known.get(email);
+    if (existing) return existing;
+    const id = randomUUID();
+    rows.supporters.push({ id, email, display_name: '', password_hash: null, email_verified_at: null });
+    return id;
+  });
 
   for (const plan of plans) {
     progress(`budget: campaign ${plan.slug}`);
@@ -589,6 +620,15 @@ export async function seedProposalsDemo(
       });
     }
     rows.sequences.push({ campaign_id: campaignId, last_value: sequence });
+    if (plan.supports)
+      addSupports(
+        rows.proposals.filter((p) => p.campaign_id === campaignId),
+        supporters,
+        citizen?.id ?? null,
+        d.vote_starts_at,
+        rows.supports,
+        generator(plan.slug === '2026' ? 2026_0001 : 2025_0001),
+      );
     progress(`budget: ${plan.slug}: ${number} projects, ${sequence} proposals`);
   }
 
@@ -607,6 +647,7 @@ export async function seedProposalsDemo(
       .returning('key')
       .executeTakeFirst();
     if (!marker) return false;
+    await insertAll(tx, 'account_user', rows.supporters);
     await insertAll(tx, 'budget_campaign', rows.campaigns);
     for (const campaign of rows.campaigns) await insertDefaultThemeRoutes(tx, campaign.id as string);
     await insertAll(tx, 'budget_sequence', rows.sequences);
@@ -616,14 +657,70 @@ export async function seedProposalsDemo(
     await insertAll(tx, 'budget_proposal_author', rows.authors);
     await insertAll(tx, 'budget_proposal_event', rows.events);
     await insertAll(tx, 'budget_comment', rows.comments);
+    await insertAll(tx, 'budget_support', rows.supports);
     return true;
   });
   if (!written) return { skipped: true, projects: 0, proposals: 0 };
-  progress(`budget: ${rows.projects.length} projects on the ballots, ${rows.proposals.length} proposals`);
+  progress(
+    `budget: ${rows.projects.length} projects on the ballots, ${rows.proposals.length} proposals, ${rows.supports.length} supports`,
+  );
   return { skipped: false, projects: rows.projects.length, proposals: rows.proposals.length };
 }
 
+/** How much people back a proposal, by where it ended: the ideas on the ballot drew most. */
+const SUPPORT_FACTOR: Partial<Record<ProposalState, number>> = {
+  on_ballot: 1.4,
+  merged: 1.1,
+  feasible: 1,
+  unfeasible: 0.7,
+  admissible: 0.8,
+  submitted: 0.8,
+  inadmissible: 0.35,
+  withdrawn: 0.15,
+};
+/** Strides prime to SUPPORTER_COUNT: walking the pool by one of them never meets an account twice. */
+const STRIDES = [7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47];
+
+/**
+ * Supports of a campaign's proposals, with a long tail as on a real platform: most proposals
+ * get a handful, a few get a hundred or more (log-normal, median about 8). Each support is a
+ * distinct account of the pool, given between the proposal's filing and the vote; the demo
+ * citizen backs about one proposal in twenty. Sets supports_count on the proposal rows.
+ * Its own generator: the rest of the demo reads the same with or without supports.
+ */
+function addSupports(
+  proposals: Record<string, unknown>[],
+  pool: string[],
+  citizenId: string | null,
+  voteStartsAt: Date,
+  out: Record<string, unknown>[],
+  random: Random,
+): void {
+  for (const [index, p] of proposals.entries()) {
+    // Box–Muller: a normal draw from two uniform ones.
+    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const factor = SUPPORT_FACTOR[p.state as ProposalState] ?? 1;
+    const count = Math.min(pool.length, Math.max(0, Math.round(Math.exp(2.1 + 1.05 * z) * factor) - 1));
+    const start = Math.floor(random() * pool.length);
+    const stride = pick(random, STRIDES);
+    const from = (p.created_at as Date).getTime();
+    const span = Math.max(60_000, Math.min(voteStartsAt.getTime() - from, 120 * DAY_MS));
+    const users = Array.from({ length: count }, (_, i) => pool[(start + i * stride) % pool.length]!);
+    if (citizenId && index % 20 === 7) users.push(citizenId);
+    for (const userId of users)
+      out.push({
+        proposal_id: p.id,
+        user_id: userId,
+        // Most supports come in the first weeks after the proposal is published.
+        created_at: new Date(from + 60_000 + Math.floor((span - 60_000) * random() ** 2)),
+      });
+    p.supports_count = users.length;
+  }
+}
+
 type SeedTable =
+  | 'account_user'
+  | 'budget_support'
   | 'budget_campaign'
   | 'budget_sequence'
   | 'budget_envelope'

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../../../../test/helpers/test-ap
 import { seedParisDemo } from '../../../../core/seed/paris-demo.js';
 import { campaignPhase } from '../campaign.domain.js';
 import { findCampaignBySlug, listEnvelopes, listProjectCredits, listProjects } from '../campaigns.store.js';
-import { seedProposalsDemo } from '../seed/demo.js';
+import { SUPPORTER_COUNT, seedProposalsDemo, supporterEmail } from '../seed/demo.js';
 
 let t: TestApp;
 let first: Awaited<ReturnType<typeof seedProposalsDemo>>;
@@ -88,6 +88,65 @@ describe('the budget demo', () => {
       .where('u.email', '=', 'citoyen@demo.ville-ouverte.fr')
       .execute();
     expect(mine.length).toBeGreaterThan(0);
+  });
+
+  it('gives the proposals a long tail of supports from demo accounts, counted right', async () => {
+    for (const slug of ['2026', '2025']) {
+      const campaign = (await findCampaignBySlug(t.core.db, slug))!;
+      const proposals = await t.core.db
+        .selectFrom('budget_proposal as p')
+        .select([
+          'p.reference',
+          'p.supports_count',
+          (eb) =>
+            eb
+              .selectFrom('budget_support as s')
+              .select((e) => e.fn.countAll<number>().as('n'))
+              .whereRef('s.proposal_id', '=', 'p.id')
+              .as('rows'),
+        ])
+        .where('p.campaign_id', '=', campaign.id)
+        .execute();
+      // The stored count is the number of supports.
+      for (const p of proposals) expect(Number(p.rows), p.reference).toBe(Number(p.supports_count));
+      const counts = proposals.map((p) => Number(p.supports_count)).sort((a, b) => a - b);
+      const median = counts[Math.floor(counts.length / 2)]!;
+      expect(median, slug).toBeGreaterThanOrEqual(3);
+      expect(median, slug).toBeLessThanOrEqual(20);
+      expect(counts.at(-1), slug).toBeGreaterThanOrEqual(80);
+      expect(counts.at(-1), slug).toBeLessThanOrEqual(SUPPORTER_COUNT + 1);
+      // Given before the vote opened.
+      const late = await t.core.db
+        .selectFrom('budget_support as s')
+        .innerJoin('budget_proposal as p', 'p.id', 's.proposal_id')
+        .select('p.reference')
+        .where('p.campaign_id', '=', campaign.id)
+        .where((eb) =>
+          eb.or([
+            eb('s.created_at', '>=', campaign.voteStartsAt),
+            eb('s.created_at', '<', eb.ref('p.created_at')),
+          ]),
+        )
+        .execute();
+      expect(late).toEqual([]);
+    }
+    // The supporters cannot sign in (no password) and show no name; the demo citizen supports some.
+    const supporters = await t.core.db
+      .selectFrom('account_user')
+      .select(['password_hash', 'display_name'])
+      .where('email', 'in', [supporterEmail(0), supporterEmail(SUPPORTER_COUNT - 1)])
+      .execute();
+    expect(supporters).toEqual([
+      { password_hash: null, display_name: '' },
+      { password_hash: null, display_name: '' },
+    ]);
+    const citizen = await t.core.db
+      .selectFrom('budget_support as s')
+      .innerJoin('account_user as u', 'u.id', 's.user_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('u.email', '=', 'citoyen@demo.ville-ouverte.fr')
+      .executeTakeFirstOrThrow();
+    expect(Number(citizen.n)).toBeGreaterThan(5);
   });
 
   it('does nothing the second time', async () => {
