@@ -232,6 +232,15 @@ export async function declareVoter(
   );
 }
 
+/**
+ * Ballot keys of the voters seen lately, by account pseudonym: a voter row never changes its
+ * person once written (deleting the account only unlinks it, and that account cannot sign in
+ * again), so a key found once stays right, and each save of a basket skips one query. The
+ * process can compute these keys anyway (it holds the secret); only found keys are kept.
+ */
+const ballotKeys = new Map<string, string>();
+const BALLOT_KEYS_KEPT = 20_000;
+
 async function voterBallotKey(
   core: CoreServices,
   db: Db,
@@ -239,9 +248,15 @@ async function voterBallotKey(
   viewer: Viewer,
 ): Promise<string> {
   const key = ballotSecret(core);
-  const voter = await store.findVoterByAccount(db, campaign.id, accountKey(key, campaign.id, viewer.id));
+  const account = accountKey(key, campaign.id, viewer.id);
+  const known = ballotKeys.get(account);
+  if (known) return known;
+  const voter = await store.findVoterByAccount(db, campaign.id, account);
   if (!voter) throw new DomainError('budget.vote.declaration_first', 422);
-  return ballotKeyOf(key, campaign.id, voter.person_key);
+  const ballotKey = ballotKeyOf(key, campaign.id, voter.person_key);
+  if (ballotKeys.size >= BALLOT_KEYS_KEPT) ballotKeys.delete(ballotKeys.keys().next().value as string);
+  ballotKeys.set(account, ballotKey);
+  return ballotKey;
 }
 
 /** Step 2: the arrondissement de cœur, once per campaign. */
