@@ -15,7 +15,8 @@ export default defineConfig({
       { extends: true, test: { name: 'http', include: ['src/**/*.http.test.ts', 'test/**/*.http.test.ts'] } },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], maxWorkers: 1, testTimeout: 60_000 },
+        // A browser test on a slow, shared CI machine: some steps take tens of seconds.
+        test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'], maxWorkers: 1, testTimeout: 120_000 },
       },
     ],
   },
