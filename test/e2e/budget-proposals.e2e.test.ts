@@ -130,6 +130,55 @@ describe('a campaign from set-up to the ballot', () => {
     }
   }, 240_000);
 
+  it('the administrator routes the themes to directorates without JavaScript', async () => {
+    const page = await newPage({ javaScript: false });
+    const campaignPage = `${server.url}/admin/budget/campagnes/essai`;
+    try {
+      await offline(page);
+      await signIn(page, server, demoAccount(server, ADMIN));
+      await page.goto(campaignPage);
+      // New campaigns start from the default map: cleanliness goes to the DPE.
+      await expect(page.locator('#field-route-proprete option[selected]').textContent()).resolves.toContain(
+        '(DPE)',
+      );
+      await page.locator('#routing-title').scrollIntoViewIfNeeded();
+      await auditPage(page, shot('13-routing-nojs'));
+      // A directorate that is not in the list (as a stale form would send) is refused, with the
+      // choices made kept.
+      await page.selectOption('#field-route-numerique', {
+        label: 'Direction de la Voirie et des Déplacements (DVD)',
+      });
+      await page.route(`${campaignPage}/orientation`, (route) =>
+        route.continue({
+          postData: (route.request().postData() ?? '').replace(/route-sport=[^&]*/, 'route-sport=inconnue'),
+        }),
+      );
+      await submit(page, 'form[action$="/orientation"] button[type="submit"]');
+      await expect(page.locator('.error-summary').textContent()).resolves.toContain(
+        'Cette direction n’existe pas',
+      );
+      await expect(page.locator('#field-route-numerique option[selected]').textContent()).resolves.toContain(
+        '(DVD)',
+      );
+      await auditPage(page, shot('14-routing-refused-nojs'));
+      await page.unroute(`${campaignPage}/orientation`);
+      await page.selectOption('#field-route-sport', 'none');
+      await submit(page, 'form[action$="/orientation"] button[type="submit"]');
+      expect(page.url()).toBe(campaignPage);
+      await expect(page.locator('.flash').textContent()).resolves.toContain(
+        'L’orientation des propositions est enregistrée',
+      );
+      await expect(page.locator('#field-route-numerique option[selected]').textContent()).resolves.toContain(
+        '(DVD)',
+      );
+      await expect(page.locator('#field-route-sport option[selected]').getAttribute('value')).resolves.toBe(
+        'none',
+      );
+    } finally {
+      await closePage(page);
+    }
+  }, 240_000);
+
   it('a citizen proposes with JavaScript: a pin on the map fills the coordinates', async () => {
     const page = await newPage({ javaScript: true });
     try {
