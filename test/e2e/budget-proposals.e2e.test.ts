@@ -138,15 +138,15 @@ describe('a campaign from set-up to the ballot', () => {
       await signIn(page, server, demoAccount(server, ADMIN));
       await page.goto(campaignPage);
       // New campaigns start from the default map: cleanliness goes to the DPE.
-      await expect(page.locator('#field-route-proprete option[selected]').textContent()).resolves.toContain(
-        '(DPE)',
+      await expect(page.locator('#field-route-proprete option[selected]').textContent()).resolves.toMatch(
+        /^DPE — /,
       );
       await page.locator('#routing-title').scrollIntoViewIfNeeded();
       await auditPage(page, shot('13-routing-nojs'));
       // A directorate that is not in the list (as a stale form would send) is refused, with the
       // choices made kept.
       await page.selectOption('#field-route-numerique', {
-        label: 'Direction de la Voirie et des Déplacements (DVD)',
+        label: 'DVD — Direction de la Voirie et des Déplacements',
       });
       await page.route(`${campaignPage}/orientation`, (route) =>
         route.continue({
@@ -157,8 +157,8 @@ describe('a campaign from set-up to the ballot', () => {
       await expect(page.locator('.error-summary').textContent()).resolves.toContain(
         'Cette direction n’existe pas',
       );
-      await expect(page.locator('#field-route-numerique option[selected]').textContent()).resolves.toContain(
-        '(DVD)',
+      await expect(page.locator('#field-route-numerique option[selected]').textContent()).resolves.toMatch(
+        /^DVD — /,
       );
       await auditPage(page, shot('14-routing-refused-nojs'));
       await page.unroute(`${campaignPage}/orientation`);
@@ -168,8 +168,8 @@ describe('a campaign from set-up to the ballot', () => {
       await expect(page.locator('.flash').textContent()).resolves.toContain(
         'L’orientation des propositions est enregistrée',
       );
-      await expect(page.locator('#field-route-numerique option[selected]').textContent()).resolves.toContain(
-        '(DVD)',
+      await expect(page.locator('#field-route-numerique option[selected]').textContent()).resolves.toMatch(
+        /^DVD — /,
       );
       await expect(page.locator('#field-route-sport option[selected]').getAttribute('value')).resolves.toBe(
         'none',

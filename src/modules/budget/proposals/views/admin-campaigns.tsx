@@ -337,7 +337,8 @@ export function EditCampaignPage({
   const allErrors = { ...errors, ...envelopeErrors, ...arrondissementErrors, ...routeErrors };
   const directorateOptions = [
     { value: UNROUTED, label: t('budget.campaigns.routing.unrouted') },
-    ...directorates.map((d) => ({ value: d.id, label: `${d.name} (${d.code})` })),
+    // The code first: the list is narrow and long names are cut at its edge.
+    ...directorates.map((d) => ({ value: d.id, label: `${d.code} — ${d.name}` })),
   ];
   return (
     <AdminLayout
