@@ -161,9 +161,9 @@ export function StudyQueuePage({
               download
             >
               {t('budget.study.export.link', { campaign: campaign.title })}
-            </a>{' '}
-            <span class="field__hint">{t('budget.study.export.hint')}</span>
+            </a>
           </p>
+          <p class="field__hint">{t('budget.study.export.hint')}</p>
           {rows.length === 0 ? (
             <p>{t('budget.study.empty')}</p>
           ) : (
