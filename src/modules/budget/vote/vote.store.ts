@@ -196,8 +196,9 @@ export async function saveBasketAtOnce(
       returning ballot_key, revision
     ),
     dropped as (
+      -- The key itself, not only b's: the plan is then a read of the primary key.
       delete from budget_ballot_line l using b
-      where l.ballot_key = b.ballot_key and l.envelope_id = ${args.envelopeId}
+      where l.ballot_key = ${args.ballotKey} and l.ballot_key = b.ballot_key and l.envelope_id = ${args.envelopeId}
         and l.project_id <> all(${projectIds}::uuid[])
     ),
     written as (
