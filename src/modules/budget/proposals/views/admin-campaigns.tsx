@@ -476,7 +476,7 @@ export function EditCampaignPage({
         )}
       </section>
 
-      <section aria-labelledby="routing-title" class="bp-section">
+      <section aria-labelledby="routing-title" class="bp-section bp-routing">
         <h2 id="routing-title">{t('budget.campaigns.routing.title')}</h2>
         <p>{t('budget.campaigns.routing.lead')}</p>
         <p>{t('budget.campaigns.routing.not_retroactive')}</p>
