@@ -311,6 +311,31 @@ async function httpMeasures(
         ),
     })),
   };
+  // The same two reads by one client at a time: the time a request takes on its own, without
+  // the queue that 8 clients build on 2 cores (the goals above are read at both).
+  log('(b), (c) one client at a time');
+  const alone = Math.max(20, Math.floor(options.reads / 2));
+  measures.open311BoxAlone = {
+    what: 'GET /open311/v2/requests.json?bbox=<2 km box of central Paris>&page_size=100, 1 client',
+    ...(await load({
+      concurrency: 1,
+      count: alone,
+      seconds: options.seconds,
+      run: () => get(`${base}/open311/v2/requests.json?${bboxParam()}&page_size=100`),
+    })),
+  };
+  measures.cityClustersAlone = {
+    what: 'GET /api/signalements/clusters, whole city, zoom 12, 1 client',
+    ...(await load({
+      concurrency: 1,
+      count: alone,
+      seconds: options.seconds,
+      run: () =>
+        get(
+          `${base}/api/signalements/clusters?minLat=${CITY.minLat}&maxLat=${CITY.maxLat}&minLon=${CITY.minLon}&maxLon=${CITY.maxLon}&zoom=12`,
+        ),
+    })),
+  };
   onPhase('clusters');
   log('list of an arrondissement');
   measures.listArrondissement = {
@@ -623,9 +648,11 @@ function goalsOf(r: EngineResult): Goal[] {
   const check = (value: number | null, ok: (v: number) => boolean) => (value === null ? null : ok(value));
   if (r.engine === 'pglite') {
     return [
-      ['a', 'Open311 POST p99 ≤ 100 ms', 'open311Post'],
-      ['b', 'Open311 GET in a 2 km box p99 ≤ 100 ms', 'open311Box'],
-      ['c', 'whole-city clusters p99 ≤ 100 ms', 'cityClusters'],
+      ['a', 'Open311 POST p99 ≤ 100 ms (32 clients)', 'open311Post'],
+      ['b', 'Open311 GET in a 2 km box p99 ≤ 100 ms (8 clients)', 'open311Box'],
+      ['b', 'the same, 1 client at a time', 'open311BoxAlone'],
+      ['c', 'whole-city clusters p99 ≤ 100 ms (8 clients)', 'cityClusters'],
+      ['c', 'the same, 1 client at a time', 'cityClustersAlone'],
       ['d', '50 m duplicate check p99 ≤ 100 ms', 'duplicateCheck'],
     ].map(([id, text, key]) => {
       const value = p99(key!);
@@ -643,17 +670,31 @@ function goalsOf(r: EngineResult): Goal[] {
     },
     {
       id: 'b',
-      text: 'Open311 GET in a 2 km box of central Paris p99 ≤ 20 ms',
+      text: 'Open311 GET in a 2 km box of central Paris p99 ≤ 20 ms (8 clients)',
       value: p99('open311Box'),
       unit: 'ms',
       met: check(p99('open311Box'), (v) => v <= 20),
     },
     {
+      id: 'b',
+      text: 'the same, 1 client at a time',
+      value: p99('open311BoxAlone'),
+      unit: 'ms',
+      met: check(p99('open311BoxAlone'), (v) => v <= 20),
+    },
+    {
       id: 'c',
-      text: 'whole-city clusters p99 ≤ 50 ms',
+      text: 'whole-city clusters p99 ≤ 50 ms (8 clients)',
       value: p99('cityClusters'),
       unit: 'ms',
       met: check(p99('cityClusters'), (v) => v <= 50),
+    },
+    {
+      id: 'c',
+      text: 'the same, 1 client at a time',
+      value: p99('cityClustersAlone'),
+      unit: 'ms',
+      met: check(p99('cityClustersAlone'), (v) => v <= 50),
     },
     {
       id: 'd',
