@@ -375,3 +375,11 @@ export async function auditPage(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
   await checkA11y(page, name);
 }
+
+/**
+ * A link to a file (`.csv`, `.pb`, `.geojson`…) rather than to a page: crawls fetch it, they
+ * do not open it. A mail in the outbox (`….eml`) is shown as a page.
+ */
+export function isDownload(pathname: string): boolean {
+  return /\.(csv|pb|json|geojson|xml|ics|pdf|zip|png|jpe?g|webp)$/i.test(pathname);
+}
