@@ -9,7 +9,6 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { SESSION_COOKIE } from './core/auth/sessions.js';
-import { loadViewer } from './core/auth/viewer.js';
 import type { Config } from './core/config/config.js';
 import { createCore } from './core/core.js';
 import type { Database } from './core/db/database.js';
@@ -45,7 +44,7 @@ export async function buildApp(
     onJobError: (error: unknown) => jobErrorLog?.(error),
   });
   const { core } = opened;
-  const { database, permissions } = core;
+  const { permissions } = core;
 
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -130,11 +129,8 @@ export async function buildApp(
     if (request.url.startsWith('/assets/')) return;
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
-      const session = await core.sessions.find(token);
-      if (session) {
-        request.viewer = await loadViewer(database.db, session.userId);
-        if (request.viewer) request.sessionToken = token;
-      }
+      request.viewer = await core.sessions.viewer(token);
+      if (request.viewer) request.sessionToken = token;
     }
     const lang = request.cookies[LOCALE_COOKIE];
     request.locale = resolveLocale({

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import '../db/core-tables.js';
 import { hashToken, newToken } from './tokens.js';
+import { loadSessionViewer, type Viewer } from './viewer.js';
 
 export const SESSION_COOKIE = 'vo_session';
 export const SESSION_DAYS = 30;
@@ -43,14 +44,28 @@ export class SessionStore {
       .where('expires_at', '>', new Date())
       .executeTakeFirst();
     if (!row) return null;
-    if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-      await this.db
-        .updateTable('account_session')
-        .set({ last_seen_at: new Date(), expires_at: new Date(Date.now() + SESSION_DAYS * 86400_000) })
-        .where('id_hash', '=', idHash)
-        .execute();
-    }
+    await this.touchIfStale(idHash, row.last_seen_at);
     return { userId: row.user_id, idHash, lastSeenAt: row.last_seen_at };
+  }
+
+  /** The signed-in person of a request: session, account and memberships in one read. */
+  async viewer(token: string): Promise<Viewer | null> {
+    if (!token || token.length > 100) return null;
+    const idHash = hashToken(token);
+    const found = await loadSessionViewer(this.db, idHash);
+    if (!found) return null;
+    await this.touchIfStale(idHash, found.lastSeenAt);
+    return found.viewer;
+  }
+
+  /** A used session lives on: its expiry moves, at most every few minutes. */
+  private async touchIfStale(idHash: string, lastSeenAt: Date): Promise<void> {
+    if (Date.now() - lastSeenAt.getTime() <= TOUCH_EVERY_MS) return;
+    await this.db
+      .updateTable('account_session')
+      .set({ last_seen_at: new Date(), expires_at: new Date(Date.now() + SESSION_DAYS * 86400_000) })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
 
   async destroy(token: string): Promise<void> {

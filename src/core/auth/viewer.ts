@@ -26,8 +26,12 @@ export function isAgent(viewer: Viewer | null): boolean {
   return !!viewer && (viewer.isAdmin || viewer.memberships.length > 0);
 }
 
-/** One round trip: the account and its memberships (read on every signed-in request). */
-export async function loadViewer(db: Db, userId: string): Promise<Viewer | null> {
+/** The account and its memberships, in one statement; `seen` is the session's last_seen_at. */
+async function readViewer(
+  db: Db,
+  by: { userId: string } | { sessionHash: string },
+): Promise<{ viewer: Viewer; seen: Date | null } | null> {
+  const now = new Date();
   const user = await db
     .selectFrom('account_user as u')
     .select((eb) => [
@@ -45,12 +49,27 @@ export async function loadViewer(db: Db, userId: string): Promise<Viewer | null>
           .whereRef('m.user_id', '=', 'u.id')
           .orderBy('s.name'),
       ).as('memberships'),
+      'sessionHash' in by
+        ? eb
+            .selectFrom('account_session')
+            .select('last_seen_at')
+            .where('id_hash', '=', by.sessionHash)
+            .as('seen')
+        : eb.val<Date | null>(null).as('seen'),
     ])
-    .where('u.id', '=', userId)
+    .where('u.id', '=', (eb) =>
+      'userId' in by
+        ? eb.val(by.userId)
+        : eb
+            .selectFrom('account_session')
+            .select('user_id')
+            .where('id_hash', '=', by.sessionHash)
+            .where('expires_at', '>', now),
+    )
     .where('u.deleted_at', 'is', null)
     .executeTakeFirst();
   if (!user) return null;
-  return {
+  const viewer: Viewer = {
     id: user.id,
     email: user.email,
     displayName: user.display_name,
@@ -64,4 +83,22 @@ export async function loadViewer(db: Db, userId: string): Promise<Viewer | null>
       role: m.role,
     })),
   };
+  return { viewer, seen: user.seen === null ? null : new Date(user.seen) };
+}
+
+/** One round trip: the account and its memberships. */
+export async function loadViewer(db: Db, userId: string): Promise<Viewer | null> {
+  return (await readViewer(db, { userId }))?.viewer ?? null;
+}
+
+/**
+ * The person behind a live session token, in one round trip (read on every signed-in
+ * request): the session, the account and its memberships.
+ */
+export async function loadSessionViewer(
+  db: Db,
+  sessionHash: string,
+): Promise<{ viewer: Viewer; lastSeenAt: Date } | null> {
+  const found = await readViewer(db, { sessionHash });
+  return found?.seen ? { viewer: found.viewer, lastSeenAt: found.seen } : null;
 }
