@@ -52,6 +52,8 @@ import {
 import '../src/modules/budget/budget.tables.js';
 import '../src/modules/budget/vote/vote.tables.js';
 import {
+  cpuPerOperation,
+  cpuSample,
   type LoadResult,
   load,
   log,
@@ -85,7 +87,13 @@ function minimalCore(database: Database, dataDir: string): CoreServices {
     db: database.db,
     permissions: new Permissions(),
     modules: [],
-    jobs: { send: async () => {}, register: () => {}, start: async () => {}, stop: async () => {} },
+    jobs: {
+      send: async () => {},
+      sendSoon: async () => {},
+      register: () => {},
+      start: async () => {},
+      stop: async () => {},
+    },
   } as unknown as CoreServices;
 }
 
@@ -311,6 +319,7 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
       );
     const rawPool = new pg.Pool({ connectionString: url, max: Math.min(options.concurrency, 64) });
     log('(a) raw INSERT baseline');
+    const rawCpuBefore = cpuSample();
     measures.raw = {
       what: `raw: one INSERT of a ballot's ${PROJECTS} lines into a plain table through pg, ${options.concurrency} concurrent`,
       ...(await load({
@@ -326,6 +335,7 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
         },
       })),
     };
+    const rawCpu = cpuPerOperation(rawCpuBefore, cpuSample(), measures.raw.requests);
     await rawPool.end();
     await sql`drop table bench_raw_line`.execute(database.db);
 
@@ -353,6 +363,7 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
     log(
       `(b) ${options.voters.toLocaleString('en')} majority-judgment ballots of ${PROJECTS} grades, ${options.concurrency} clients`,
     );
+    const castCpuBefore = cpuSample(server.pid!);
     measures.castMj = {
       what: `POST /budget/:slug/vote/enveloppe/paris, ${PROJECTS} grades, save and confirm (HTTP, session + CSRF), ${options.concurrency} clients`,
       ...(await load({
@@ -384,6 +395,7 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
         },
       })),
     };
+    const castCpu = cpuPerOperation(castCpuBefore, cpuSample(server.pid!), measures.castMj.requests);
     // Voters the HTTP phase had no time for (--seconds) vote through the same service call, in
     // this process, so that the count and the tally cover every voter.
     const viewerOf = async (i: number) => ({
@@ -623,8 +635,8 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
     const castRatio = round((measures.castMj!.perSecond || 0) / (measures.raw!.perSecond || 1), 3);
     notes.push(
       'Each voter did the sworn declaration beforehand (voter, empty ballot and register rows inserted in the set-up): the measure is the casting of the ballot.',
-      'One POST per ballot: the campaign has one envelope of 20 projects and the form\'s "save and confirm" button saves the basket and confirms the ballot in one transaction (session and viewer read, ballot row lock, lines replaced and checked by the statement trigger, register, audit, mail job queued).',
-      'The mail jobs are queued (JOBS_IN=none), not sent: a separate worker sends them.',
+      'One POST per ballot: the campaign has one envelope of 20 projects and the form\'s "save and confirm" button saves the basket and confirms the ballot in one transaction (session and viewer read, ballot row lock, lines replaced and checked by the statement trigger, register with the summary marked due, audit).',
+      'The confirmation summaries are marked due in the register by the cast itself; the server (JOBS_IN=none) queues at most one sweep job a second for a worker, and sends no mail.',
       ...(measures.castMjDirect || measures.castApprovalDirect
         ? [
             'The HTTP phases stop after --seconds; the voters left then voted through saveBasket, the service the route calls (same transaction and SQL, no HTTP, session and CSRF), in the bench process with a pool of 10 connections like the server, so that the count and the tally cover every voter. Their throughput is reported on its own line.',
@@ -637,6 +649,7 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
       seedSeconds,
       measures,
       castVsRawRatio: castRatio,
+      cpu: { raw: rawCpu, cast: castCpu },
       count,
       tally: tally2,
       serverMemory,
@@ -647,10 +660,13 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
     if (server) await stopServer(server);
     await database.close();
     rmSync(dataDir, { recursive: true, force: true });
-    const cleanup = new pg.Client({ connectionString: baseUrl });
-    await cleanup.connect();
-    await cleanup.query(`drop database if exists ${BENCH_DB} with (force)`);
-    await cleanup.end();
+    // BENCH_KEEP_DB=1 keeps the database, to study its plans afterwards.
+    if (!process.env.BENCH_KEEP_DB) {
+      const cleanup = new pg.Client({ connectionString: baseUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${BENCH_DB} with (force)`);
+      await cleanup.end();
+    }
   }
 }
 
@@ -673,6 +689,7 @@ function writeResults(
     seedSeconds: number;
     measures: Record<string, LoadResult & { what: string }>;
     castVsRawRatio: number;
+    cpu: { raw: ReturnType<typeof cpuPerOperation>; cast: ReturnType<typeof cpuPerOperation> };
     count: { mj: Record<string, number>; approval: Record<string, number>; anomalies: string[] };
     tally: { runsMs: number[]; bestMs: number; computeAndStoreSeconds: number };
     serverMemory: { peakMiB: number; currentMiB: number };
@@ -716,6 +733,15 @@ function writeResults(
     ),
     '',
     `HTTP cast / raw INSERT throughput: **${result.castVsRawRatio}**.`,
+    '',
+    '## Where the CPU goes',
+    '',
+    'CPU time (user + system, from /proc) per operation during the phase, by process: the server, every PostgreSQL process, and the load generator (this process). The ceiling is the rate the machine would reach if these processes had every core to themselves and nothing waited.',
+    '',
+    '| phase | server ms | PostgreSQL ms | load generator ms | total ms | ceiling on this machine |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| raw INSERT of 20 lines | — | ${result.cpu.raw.database} | ${result.cpu.raw.client} | ${result.cpu.raw.total} | ${result.cpu.raw.ceilingPerSecond}/s |`,
+    `| HTTP cast, majority judgment | ${result.cpu.cast.server} | ${result.cpu.cast.database} | ${result.cpu.cast.client} | ${result.cpu.cast.total} | ${result.cpu.cast.ceilingPerSecond}/s |`,
     '',
     '## The count after the load',
     '',

@@ -4,7 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '..');
@@ -149,4 +150,57 @@ export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/** CPU seconds used so far (user + system, from /proc) by the server, PostgreSQL and this process. */
+export interface CpuSample {
+  server: number;
+  database: number;
+  client: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+function cpuSecondsOfStat(stat: string): number {
+  // Fields after the command name (which may hold spaces): utime is the 14th, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** PostgreSQL's processes on this machine (the benchmark's database server is local). */
+function databaseCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) total += cpuSecondsOfStat(stat);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** `serverPid` undefined: no server in this phase (a raw baseline). */
+export function cpuSample(serverPid?: number): CpuSample {
+  const own = process.cpuUsage();
+  return {
+    server: serverPid === undefined ? 0 : cpuSecondsOfStat(readFileSync(`/proc/${serverPid}/stat`, 'utf8')),
+    database: databaseCpuSeconds(),
+    client: (own.user + own.system) / 1e6,
+  };
+}
+
+/**
+ * Milliseconds of CPU each operation cost, per party, between two samples, and the rate the
+ * machine's cores could reach if nothing else ran on them.
+ */
+export function cpuPerOperation(before: CpuSample, after: CpuSample, operations: number) {
+  const ms = (k: keyof CpuSample) => round(((after[k] - before[k]) * 1000) / Math.max(1, operations), 2);
+  const server = ms('server');
+  const database = ms('database');
+  const client = ms('client');
+  const total = round(server + database + client, 2);
+  return { server, database, client, total, ceilingPerSecond: Math.round((os.cpus().length * 1000) / total) };
 }

@@ -26,6 +26,8 @@ export class PgBossJobQueue implements JobQueue {
   private readonly createdQueues = new Set<string>();
   private starting: Promise<PgBoss> | null = null;
   private working = false;
+  /** Jobs asked for with sendSoon, sent when their timer fires. */
+  private readonly soon = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly database: Database,
@@ -54,6 +56,19 @@ export class PgBossJobQueue implements JobQueue {
     });
   }
 
+  sendSoon(name: string, withinMs: number): Promise<void> {
+    if (this.soon.has(name)) return Promise.resolve();
+    const timer = setTimeout(() => {
+      this.soon.delete(name);
+      this.send(name, {}, { singletonKey: name, retryLimit: 1 }).catch((error) =>
+        this.options.onError?.(error),
+      );
+    }, withinMs);
+    timer.unref();
+    this.soon.set(name, timer);
+    return Promise.resolve();
+  }
+
   async start(options: { work: boolean }): Promise<void> {
     const boss = await this.ensureStarted(options.work);
     for (const name of this.handlers.keys()) await this.ensureQueue(boss, name);
@@ -72,6 +87,9 @@ export class PgBossJobQueue implements JobQueue {
 
   /** Lets running jobs finish (up to 10 s), then stops polling. The database stays open. */
   async stop(): Promise<void> {
+    // Requests not sent yet are dropped: their sweeps also run on a schedule.
+    for (const timer of this.soon.values()) clearTimeout(timer);
+    this.soon.clear();
     const starting = this.starting;
     if (!starting) return;
     const boss = await starting.catch(() => null);

@@ -21,6 +21,7 @@ describe('pg-boss job queue', () => {
   let queue: PgBossJobQueue;
   const worked: unknown[] = [];
   let attempts = 0;
+  let sweeps = 0;
   const outboxDir = mkdtempSync(path.join(tmpdir(), 'vo-jobs-outbox-'));
 
   beforeAll(async () => {
@@ -28,6 +29,9 @@ describe('pg-boss job queue', () => {
     queue = new PgBossJobQueue(database, { pollingIntervalSeconds: 0.5 });
     queue.register<{ n: number }>('test.echo', async (data) => {
       worked.push(data);
+    });
+    queue.register('test.sweep', async () => {
+      sweeps += 1;
     });
     queue.register<{ n: number }>('test.flaky', async () => {
       attempts += 1;
@@ -55,6 +59,22 @@ describe('pg-boss job queue', () => {
       [],
     );
     expect(jobs.rows).toEqual([{ state: 'completed' }]);
+  });
+
+  it('makes one job of the sendSoon calls of a moment, and another of a later one', async () => {
+    for (let i = 0; i < 50; i++) await queue.sendSoon('test.sweep', 300);
+    await waitFor(() => sweeps === 1);
+    const created = async () =>
+      (
+        await database.executor.executeSql(
+          "select count(*)::int as n from pgboss.job where name = 'test.sweep'",
+          [],
+        )
+      ).rows[0] as { n: number };
+    expect(await created()).toEqual({ n: 1 });
+    await queue.sendSoon('test.sweep', 100);
+    await waitFor(() => sweeps === 2);
+    expect(await created()).toEqual({ n: 2 });
   });
 
   it('retries a failing job until it succeeds', async () => {

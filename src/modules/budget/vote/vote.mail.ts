@@ -2,9 +2,9 @@
  * Mail of the vote: the summary sent when a ballot is confirmed, and the one reminder sent to
  * voters who saved a basket without confirming it.
  *
- * The summary names the voter's choices, so it is never written into the job queue: the job
- * carries the campaign and the account (who took part, as the register does) and the text is
- * composed at delivery from the ballot itself, then handed to the mailer.
+ * The summary names the voter's choices, so it is never written into the job queue: the
+ * confirmation marks the register row (who took part) `summary_due`, and a sweep composes each
+ * due summary from the ballot itself, then hands it to the mailer.
  */
 import { type Actor, recordAudit, systemActor } from '../../../core/audit/audit.js';
 import { isLocale, type Translate, translator } from '../../../core/i18n/i18n.js';
@@ -15,7 +15,7 @@ import { findCampaignById, listEnvelopes, listProjects } from '../proposals/camp
 import { GRADES } from './ballot-rules.js';
 import { accountKey, ballotKeyOf } from './keys.js';
 import { formatEuros } from './money.js';
-import { ballotSecret, CONFIRMATION_MAIL_JOB } from './vote.service.js';
+import { ballotSecret, SUMMARIES_JOB } from './vote.service.js';
 import * as store from './vote.store.js';
 
 export const REMINDER_JOB = 'budget.vote.remind-unconfirmed';
@@ -23,6 +23,9 @@ export const REMINDER_JOB = 'budget.vote.remind-unconfirmed';
 export const REMIND_AFTER_MS = 24 * 60 * 60 * 1000;
 const REMINDERS_PER_RUN = 500;
 const SCHEDULE_EVERY_MS = 60 * 60 * 1000;
+const SUMMARIES_PER_BATCH = 200;
+/** Summaries a request missed (a process stopped before its timer fired) leave within this. */
+const SUMMARY_SWEEP_EVERY_MS = 60 * 1000;
 
 export const GRADE_KEYS: Record<(typeof GRADES)[number], string> = {
   adore: 'budget.vote.grade.adore',
@@ -73,6 +76,28 @@ export async function ballotSummary(
     out.push([t('budget.vote.mail.envelope', { envelope: envelope.label }), ...items].join('\n'));
   }
   return out;
+}
+
+/**
+ * Sends every summary due, in batches; one that fails is due again and waits for the next
+ * sweep. Returns how many were sent.
+ */
+export async function sendDueSummaries(core: CoreServices): Promise<{ sent: number; failed: number }> {
+  let sent = 0;
+  let failed = 0;
+  for (;;) {
+    const due = await store.takeDueSummaries(core.db, SUMMARIES_PER_BATCH);
+    for (const row of due) {
+      try {
+        await sendConfirmation(core, { campaignId: row.campaign_id, userId: row.user_id });
+        sent++;
+      } catch {
+        failed++;
+        await store.summaryDueAgain(core.db, row.campaign_id, row.user_id);
+      }
+    }
+    if (due.length < SUMMARIES_PER_BATCH || failed > 0) return { sent, failed };
+  }
 }
 
 async function sendConfirmation(
@@ -186,23 +211,34 @@ export async function remindUnconfirmed(
 }
 
 export function registerVoteJobs(core: CoreServices): void {
-  core.jobs.register<{ campaignId: string; userId: string }>(CONFIRMATION_MAIL_JOB, (data) =>
-    sendConfirmation(core, data),
-  );
+  core.jobs.register(SUMMARIES_JOB, async () => {
+    await sendDueSummaries(core);
+  });
   core.jobs.register(REMINDER_JOB, async () => {
     await remindUnconfirmed(core);
   });
 }
 
-/** Asks for the reminders now and every hour (singleton key: one queued at a time). */
+/**
+ * Asks for the reminders now and every hour, and for a sweep of the due summaries every
+ * minute (singleton key: one queued at a time).
+ */
 export function scheduleVoteJobs(core: CoreServices): () => void {
-  const request = () => {
+  const remind = () => {
     core.jobs.send(REMINDER_JOB, {}, { singletonKey: REMINDER_JOB, retryLimit: 1 }).catch(() => {
       // the next hour tries again
     });
   };
-  request();
-  const timer = setInterval(request, SCHEDULE_EVERY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  const sweep = () => {
+    core.jobs.send(SUMMARIES_JOB, {}, { singletonKey: SUMMARIES_JOB, retryLimit: 1 }).catch(() => {
+      // the next minute tries again
+    });
+  };
+  remind();
+  sweep();
+  const timers = [setInterval(remind, SCHEDULE_EVERY_MS), setInterval(sweep, SUMMARY_SWEEP_EVERY_MS)];
+  for (const timer of timers) timer.unref();
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
 }

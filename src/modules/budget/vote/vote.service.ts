@@ -26,7 +26,10 @@ import { accountKey, ballotKeyOf, deriveBallotKey, type Person, personKey } from
 import type { BallotRow, ParticipationRow, StoredLine, VoterRow } from './vote.store.js';
 import * as store from './vote.store.js';
 
-export const CONFIRMATION_MAIL_JOB = 'budget.vote.confirmation-mail';
+/** Sends the confirmation summaries due (register rows marked `summary_due`). */
+export const SUMMARIES_JOB = 'budget.vote.send-summaries';
+/** A confirmed ballot's summary leaves within about this long. */
+const SUMMARY_WITHIN_MS = 1000;
 
 /** A basket or a booth ballot that breaks the rules: problems by form field. */
 export class BasketError extends DomainError {
@@ -372,7 +375,7 @@ export async function saveBasket(
         throw new DomainError('budget.vote.arrondissement.choose_first', 422);
       throw new DomainError('budget.vote.stale_form', 422);
     }
-    if (confirm) await sendConfirmation(core, campaign.id, viewer.id);
+    if (confirm) await sendConfirmation(core);
     return { revision: saved.revision, emptied: false, confirmed: confirm };
   }
 
@@ -428,17 +431,16 @@ export async function saveBasket(
       return { revision: ballot.revision, emptied: empty, confirmed: confirm };
     }),
   );
-  if (confirm) await sendConfirmation(core, campaign.id, viewer.id);
+  if (confirm) await sendConfirmation(core);
   return result;
 }
 
-/** After the commit (the job reads the ballot). Its data names who, never what. */
-async function sendConfirmation(core: CoreServices, campaignId: string, userId: string): Promise<void> {
-  await core.jobs.send(
-    CONFIRMATION_MAIL_JOB,
-    { campaignId, userId },
-    { retryLimit: 5, retryDelaySeconds: 30 },
-  );
+/**
+ * After the commit, which marked the summary due in the register: a sweep sends it within
+ * a second (one job for all the ballots confirmed meanwhile, not one per ballot).
+ */
+async function sendConfirmation(core: CoreServices): Promise<void> {
+  await core.jobs.sendSoon(SUMMARIES_JOB, SUMMARY_WITHIN_MS);
 }
 
 /** Step 4: confirm. The ballot counts from now on; the summary goes by mail. */
@@ -476,7 +478,7 @@ export async function confirmBallot(
     }),
   );
   // The summary is written when the mail is sent, never into the job queue.
-  await sendConfirmation(core, campaign.id, viewer.id);
+  await sendConfirmation(core);
 }
 
 // ——— Booth ballots ———

@@ -210,7 +210,8 @@ export async function saveBasketAtOnce(
     ),
     register as (
       update budget_participation set state = ${args.register.state}, updated_at = now(),
-        confirmed_at = case when ${args.register.state} = 'confirmed' then now() else confirmed_at end
+        confirmed_at = case when ${args.register.state} = 'confirmed' then now() else confirmed_at end,
+        summary_due = ${args.register.state} = 'confirmed'
       where campaign_id = ${args.campaignId} and user_id = ${args.register.userId} and exists (select 1 from b)
     ),
     audit as (
@@ -287,6 +288,8 @@ export async function setParticipationState(
     .set({
       state,
       updated_at: sql`now()`,
+      // A confirmation asks for its summary; a change back to draft cancels one not sent yet.
+      summary_due: state === 'confirmed',
       ...(state === 'confirmed' ? { confirmed_at: sql`now()` } : {}),
     })
     .where('campaign_id', '=', campaignId)
@@ -317,6 +320,38 @@ export async function forgetAccount(db: Db, userId: string, accountKeys: string[
 }
 
 /** Unconfirmed baskets saved before `before`, never reminded, in campaigns whose vote is open. */
+/**
+ * Takes up to `limit` confirmed ballots whose summary is due, oldest first, and marks them
+ * sent (rows another worker holds are skipped). Who, never what: the caller composes each
+ * summary from the ballot.
+ */
+export async function takeDueSummaries(
+  db: Db,
+  limit: number,
+): Promise<{ campaign_id: string; user_id: string }[]> {
+  const result = await sql<{ campaign_id: string; user_id: string }>`
+    with due as (
+      select campaign_id, user_id from budget_participation
+      where summary_due order by confirmed_at limit ${limit}
+      for update skip locked
+    )
+    update budget_participation p set summary_due = false
+    from due where p.campaign_id = due.campaign_id and p.user_id = due.user_id
+    returning p.campaign_id, p.user_id`.execute(db);
+  return result.rows;
+}
+
+/** A summary that could not be sent is due again (unless the ballot changed since). */
+export async function summaryDueAgain(db: Db, campaignId: string, userId: string): Promise<void> {
+  await db
+    .updateTable('budget_participation')
+    .set({ summary_due: true })
+    .where('campaign_id', '=', campaignId)
+    .where('user_id', '=', userId)
+    .where('state', '=', 'confirmed')
+    .execute();
+}
+
 export async function participationsToRemind(
   db: Db,
   now: Date,

@@ -42,6 +42,8 @@ export interface BudgetParticipationTable {
   state: Generated<ParticipationState>;
   confirmed_at: Date | null;
   reminded_at: Date | null;
+  /** Confirmed and its summary not mailed yet (a worker sends it). */
+  summary_due: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }

@@ -20,7 +20,7 @@ import type { CoreServices } from '../../../../core/services.js';
 import { type EligibilityCheck, registerEligibilityCheck } from '../eligibility.js';
 import { votePart } from '../part.js';
 import { countCampaign } from '../results.service.js';
-import { remindUnconfirmed } from '../vote.mail.js';
+import { remindUnconfirmed, sendDueSummaries } from '../vote.mail.js';
 import {
   BasketError,
   castPaperBallot,
@@ -94,6 +94,16 @@ const select = (...numbers: number[]) => ({
   kind: 'selection' as const,
   projectNumbers: numbers.map(String),
 });
+
+async function summaryDue(campaignId: string, userId: string): Promise<boolean> {
+  const row = await core.db
+    .selectFrom('budget_participation')
+    .select('summary_due')
+    .where('campaign_id', '=', campaignId)
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return row.summary_due;
+}
 
 async function lineCount(): Promise<number> {
   const row = await core.db
@@ -517,9 +527,10 @@ describe('confirming', () => {
     expect(mine.ballot?.state).toBe('confirmed');
     expect(mine.participation?.state).toBe('confirmed');
     expect(mine.participation?.confirmed_at).toBeInstanceOf(Date);
-    // The queued job names who, never what.
-    const job = jobs.sent.find((j) => j.name === 'budget.vote.confirmation-mail');
-    expect(job?.data).toEqual({ campaignId: fx.id, userId: viewer.id });
+    // The confirmation asks for a sweep, which carries nothing: the register says who is due.
+    const job = jobs.sent.find((j) => j.name === 'budget.vote.send-summaries');
+    expect(job?.data).toEqual({});
+    expect(await summaryDue(fx.id, viewer.id)).toBe(false);
     const outbox = path.join(dataDir, 'outbox');
     const mail = readdirSync(outbox)
       .map((f) => readFileSync(path.join(outbox, f), 'utf8'))
@@ -538,6 +549,56 @@ describe('confirming', () => {
     mine = await myVote(core, vc.campaign, viewer);
     expect(mine.ballot?.state).toBe('draft');
     expect(mine.participation?.state).toBe('draft');
+  });
+
+  it('sends each due summary once; one that fails is due again; a change before the sweep cancels it', async () => {
+    const { fx, vc } = await campaign();
+    const sent = await voter(vc, fx);
+    const failing = await voter(vc, fx);
+    const changed = await voter(vc, fx);
+    // Confirmed as "save and confirm" does (one statement), while the mailer is down.
+    const deliver = core.mailer.deliver;
+    core.mailer.deliver = async () => {
+      throw new Error('SMTP down');
+    };
+    try {
+      for (const v of [sent, failing, changed]) {
+        const { revision } = (await myVote(core, vc.campaign, v)).ballot!;
+        await saveBasket(core, vc, v, fx.envelopes.city, select(2), revision, actorOf(v), new Date(), {
+          confirm: true,
+        });
+      }
+    } finally {
+      core.mailer.deliver = deliver;
+    }
+    for (const v of [sent, failing, changed]) expect(await summaryDue(fx.id, v.id)).toBe(true);
+
+    // Back to draft before the sweep: no summary of a ballot that no longer counts.
+    await saveBasket(core, vc, changed, fx.envelopes.city, select(3), undefined, actorOf(changed));
+    expect(await summaryDue(fx.id, changed.id)).toBe(false);
+
+    const tried: string[] = [];
+    core.mailer.deliver = async (message) => {
+      tried.push(String(message.to));
+      if (message.to === failing.email) throw new Error('mailbox full');
+      return deliver.call(core.mailer, message);
+    };
+    try {
+      expect(await sendDueSummaries(core)).toEqual({ sent: 1, failed: 1 });
+      expect(tried.sort()).toEqual([sent.email, failing.email].sort());
+      expect(await summaryDue(fx.id, sent.id)).toBe(false);
+      expect(await summaryDue(fx.id, failing.id)).toBe(true);
+      tried.length = 0;
+      core.mailer.deliver = async (message) => {
+        tried.push(String(message.to));
+        return deliver.call(core.mailer, message);
+      };
+      expect(await sendDueSummaries(core)).toEqual({ sent: 1, failed: 0 });
+      expect(tried).toEqual([failing.email]);
+      expect(await sendDueSummaries(core)).toEqual({ sent: 0, failed: 0 });
+    } finally {
+      core.mailer.deliver = deliver;
+    }
   });
 
   it('reminds a voter with an unconfirmed basket once, a day after', async () => {
