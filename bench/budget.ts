@@ -16,7 +16,7 @@
  *      /budget/:slug/vote/enveloppe/paris with the session cookie and the CSRF token, the 20
  *      grades (or the approval choices) and "save and confirm" — to `node src/main.ts` started as a
  *      child process on 127.0.0.1 (JOBS_IN=none: the mail jobs queue up for a worker), at 64
- *      concurrent clients with keep-alive connections;
+ *      concurrent clients with keep-alive connections (node:http, lighter than fetch);
  *  (c) the count afterwards: confirmed ballots, lines, and the tally per project and grade in the
  *      database against what the clients sent and were told was saved (303): no ballot lost,
  *      none doubled;
@@ -54,6 +54,7 @@ import '../src/modules/budget/vote/vote.tables.js';
 import {
   cpuPerOperation,
   cpuSample,
+  httpRequest,
   type LoadResult,
   load,
   log,
@@ -380,16 +381,14 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
           });
           const grades = mjBallot();
           for (const [n, g] of grades.entries()) body.append(`grade-${n + 1}`, GRADES[g]!);
-          const response = await fetch(`${base}/budget/${mj.slug}/vote/enveloppe/paris`, {
+          const response = await httpRequest(`${base}/budget/${mj.slug}/vote/enveloppe/paris`, {
             method: 'POST',
             headers: {
               'content-type': 'application/x-www-form-urlencoded',
               cookie: `vo_session=bench-${i}; ${token.cookie}`,
             },
-            body,
-            redirect: 'manual',
+            body: body.toString(),
           });
-          await response.arrayBuffer();
           if (response.status === 303) keepMj(grades);
           return response.status;
         },
@@ -474,16 +473,14 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
           });
           const picks = approvalBallot();
           for (const n of picks) body.append('projects', String(n));
-          const response = await fetch(`${base}/budget/${approval.slug}/vote/enveloppe/paris`, {
+          const response = await httpRequest(`${base}/budget/${approval.slug}/vote/enveloppe/paris`, {
             method: 'POST',
             headers: {
               'content-type': 'application/x-www-form-urlencoded',
               cookie: `vo_session=bench-${options.voters + i}; ${token.cookie}`,
             },
-            body,
-            redirect: 'manual',
+            body: body.toString(),
           });
-          await response.arrayBuffer();
           if (response.status === 303) keepApproval(picks);
           return response.status;
         },
@@ -625,8 +622,7 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
         count: options.pageReads,
         seconds: options.seconds,
         run: async () => {
-          const r = await fetch(`${base}/budget/${mj.slug}/resultats/paris`);
-          await r.arrayBuffer();
+          const r = await httpRequest(`${base}/budget/${mj.slug}/resultats/paris`);
           return r.status;
         },
       })),
