@@ -780,10 +780,13 @@ function markdown(
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}. Everything on 127.0.0.1`,
     '(server, PostgreSQL, load generator).',
     '',
-    `**The machine was shared with other work during this run** (other sessions' tests and servers on the`,
-    `same 2 cores): load average (1 / 5 / 15 min) ${load(context.load.start)} at the start and`,
-    `${load(context.load.end)} at the end. Latencies include that contention; the ratio of (a) compares two`,
-    'loops measured minutes apart in the same run.',
+    // The 1-minute load at the start says whether other work shared the cores (the run itself
+    // is what raises the load at the end).
+    (context.load.start[0] ?? 0) > 1
+      ? `**The machine was shared with other work at the start of this run** (load above 1 on ${m.cores} cores): `
+      : 'The machine was otherwise idle at the start of this run: ',
+    `load average (1 / 5 / 15 min) ${load(context.load.start)} at the start and ${load(context.load.end)} at`,
+    'the end. The ratio of (a) compares two loops measured minutes apart in the same run.',
     '',
   ];
   for (const r of results) {
