@@ -299,16 +299,14 @@ async function httpMeasures(
     })),
   };
   log('(c) clusters of the whole city');
+  const cityClustersUrl = `${base}/api/signalements/clusters?minLat=${CITY.minLat}&maxLat=${CITY.maxLat}&minLon=${CITY.minLon}&maxLon=${CITY.maxLon}&zoom=12`;
   measures.cityClusters = {
     what: `GET /api/signalements/clusters, whole city, zoom 12, ${readConcurrency} clients`,
     ...(await load({
       concurrency: readConcurrency,
       count: options.reads,
       seconds: options.seconds,
-      run: () =>
-        get(
-          `${base}/api/signalements/clusters?minLat=${CITY.minLat}&maxLat=${CITY.maxLat}&minLon=${CITY.minLon}&maxLon=${CITY.maxLon}&zoom=12`,
-        ),
+      run: () => get(cityClustersUrl),
     })),
   };
   // The same two reads by one client at a time: the time a request takes on its own, without
@@ -330,10 +328,7 @@ async function httpMeasures(
       concurrency: 1,
       count: alone,
       seconds: options.seconds,
-      run: () =>
-        get(
-          `${base}/api/signalements/clusters?minLat=${CITY.minLat}&maxLat=${CITY.maxLat}&minLon=${CITY.minLon}&maxLon=${CITY.maxLon}&zoom=12`,
-        ),
+      run: () => get(cityClustersUrl),
     })),
   };
   onPhase('clusters');

@@ -375,7 +375,7 @@ export async function saveBasket(
         throw new DomainError('budget.vote.arrondissement.choose_first', 422);
       throw new DomainError('budget.vote.stale_form', 422);
     }
-    if (confirm) await sendConfirmation(core);
+    if (confirm) await askForSummaries(core);
     return { revision: saved.revision, emptied: false, confirmed: confirm };
   }
 
@@ -431,7 +431,7 @@ export async function saveBasket(
       return { revision: ballot.revision, emptied: empty, confirmed: confirm };
     }),
   );
-  if (confirm) await sendConfirmation(core);
+  if (confirm) await askForSummaries(core);
   return result;
 }
 
@@ -439,7 +439,7 @@ export async function saveBasket(
  * After the commit, which marked the summary due in the register: a sweep sends it within
  * a second (one job for all the ballots confirmed meanwhile, not one per ballot).
  */
-async function sendConfirmation(core: CoreServices): Promise<void> {
+async function askForSummaries(core: CoreServices): Promise<void> {
   await core.jobs.sendSoon(SUMMARIES_JOB, SUMMARY_WITHIN_MS);
 }
 
@@ -478,7 +478,7 @@ export async function confirmBallot(
     }),
   );
   // The summary is written when the mail is sent, never into the job queue.
-  await sendConfirmation(core);
+  await askForSummaries(core);
 }
 
 // ——— Booth ballots ———
