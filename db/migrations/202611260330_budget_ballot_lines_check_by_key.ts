@@ -12,9 +12,8 @@ import { type Kysely, sql } from 'kysely';
  *   ballots, the cast rate falling from 130/s to 43/s as ballots piled up). A lateral subquery
  *   per (ballot, envelope) is read through the primary key. Same rules, same messages.
  */
-export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
-    drop index budget_ballot_line_tally;
+/** The check of this migration; the next one's down restores it. */
+export const LINES_CHECK_BY_KEY = `
     create or replace function budget_ballot_lines_check() returns trigger language plpgsql as $$
     declare
       basket record;
@@ -58,6 +57,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end loop;
       return null;
     end $$;
+`;
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    drop index budget_ballot_line_tally;
+    ${sql.raw(LINES_CHECK_BY_KEY)}
   `.execute(db);
 }
 

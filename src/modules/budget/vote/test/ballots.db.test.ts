@@ -851,6 +851,45 @@ describe('the database keeps ballots whole when the application is bypassed', ()
         })
         .execute(),
     ).rejects.toThrow(/budget.ballot.unknown_grade/);
+    // The check reads the lines a statement wrote: an update that takes a grade away is one.
+    await core.db
+      .insertInto('budget_ballot_line')
+      .values({
+        ballot_key: key3,
+        campaign_id: mj.fx.id,
+        envelope_id: mj.fx.envelopes.city,
+        project_id: mj.fx.projects.get(1)!,
+        grade: 3,
+      })
+      .execute();
+    await expect(
+      core.db.updateTable('budget_ballot_line').set({ grade: null }).where('ballot_key', '=', key3).execute(),
+    ).rejects.toThrow(/budget.ballot.unknown_grade/);
+    // An approval basket grown by a second statement is counted whole.
+    await core.db
+      .insertInto('budget_ballot_line')
+      .values(
+        [1, 2].map((n) => ({
+          ballot_key: key2,
+          campaign_id: appr.fx.id,
+          envelope_id: appr.fx.envelopes.city,
+          project_id: appr.fx.projects.get(n)!,
+          grade: null,
+        })),
+      )
+      .execute();
+    await expect(
+      core.db
+        .insertInto('budget_ballot_line')
+        .values({
+          ballot_key: key2,
+          campaign_id: appr.fx.id,
+          envelope_id: appr.fx.envelopes.city,
+          project_id: appr.fx.projects.get(3)!,
+          grade: null,
+        })
+        .execute(),
+    ).rejects.toThrow(/budget.ballot.too_many_projects/);
   });
 });
 
