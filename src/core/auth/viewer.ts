@@ -1,5 +1,5 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import type { Db } from '../db/database.js';
+import { type Db, prepared } from '../db/database.js';
 import type { Locale } from '../i18n/i18n.js';
 import { isLocale } from '../i18n/i18n.js';
 import '../db/core-tables.js';
@@ -67,6 +67,8 @@ async function readViewer(
             .where('expires_at', '>', now),
     )
     .where('u.deleted_at', 'is', null)
+    // Read on every signed-in request.
+    .$if('sessionHash' in by, (qb) => qb.modifyFront(prepared('session-viewer')))
     .executeTakeFirst();
   if (!user) return null;
   const viewer: Viewer = {

@@ -42,6 +42,7 @@ function openPostgres(url: string, poolSize: number): Database {
   pool.on('error', () => {
     // A dropped idle client is replaced on next use; the query that needs it reports the error.
   });
+  pool.on('connect', prepareMarkedStatements);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -57,6 +58,29 @@ function openPostgres(url: string, poolSize: number): Database {
       await db.destroy();
     },
   };
+}
+
+const PREPARED_MARK = /\/\* prepared: ([\w.-]+) \*\//;
+
+/**
+ * Marks a hot statement to be prepared once per connection and then only executed: PostgreSQL
+ * then skips parsing and, after a few runs, planning (a third of its work on a vote cast,
+ * measured). Only for a statement whose text never changes (values as parameters): the name
+ * stands for the text on every connection. On PGlite it is a plain comment.
+ */
+export function prepared(name: string) {
+  return sql.raw(`/* prepared: ${name} */`);
+}
+
+/** Sends the statements marked by `prepared` as named statements (node-pg prepares a name once per connection). */
+function prepareMarkedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((text: unknown, ...rest: unknown[]) => {
+    const name = typeof text === 'string' ? PREPARED_MARK.exec(text)?.[1] : undefined;
+    if (name === undefined) return query(text, ...rest);
+    const [values, callback] = rest;
+    return query({ name, text, values }, callback);
+  }) as typeof client.query;
 }
 
 async function openPGlite(options: DatabaseOptions): Promise<Database> {

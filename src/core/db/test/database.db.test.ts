@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testEngine } from '../../../../test/helpers/test-database.js';
-import type { Database } from '../database.js';
+import { type Database, prepared } from '../database.js';
 import { pendingMigrations } from '../migrate.js';
 
 describe(`database on ${testEngine}`, () => {
@@ -15,6 +15,28 @@ describe(`database on ${testEngine}`, () => {
 
   it('is migrated to the latest version', async () => {
     expect(await pendingMigrations(database.db)).toEqual([]);
+  });
+
+  it('prepares a marked statement once per connection and answers it like any other', async () => {
+    const seen = await database.db.transaction().execute(async (tx) => {
+      const answers = [];
+      for (const n of [1, 2, 3]) {
+        const { rows } = await sql<{
+          n: number;
+        }>`${prepared('test-marked')} select ${n}::int + 1 as n`.execute(tx);
+        answers.push(rows[0]?.n);
+      }
+      const statements =
+        testEngine === 'postgres'
+          ? (
+              await sql<{
+                name: string;
+              }>`select name from pg_prepared_statements where name = 'test-marked'`.execute(tx)
+            ).rows.map((r) => r.name)
+          : ['test-marked'];
+      return { answers, statements };
+    });
+    expect(seen).toEqual({ answers: [2, 3, 4], statements: ['test-marked'] });
   });
 
   it('returns int8 as a number on both engines', async () => {

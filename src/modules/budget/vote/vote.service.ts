@@ -21,6 +21,7 @@ import {
   phaseOf,
 } from '../proposals/campaigns.store.js';
 import { type BasketProblem, type BasketSubmission, checkBasket } from './ballot-rules.js';
+import { basketWriter } from './basket-writer.js';
 import { type DeclarationInput, eligibilityCheck, MAX_NAME_LENGTH, parseBirthDate } from './eligibility.js';
 import { accountKey, ballotKeyOf, deriveBallotKey, type Person, personKey } from './keys.js';
 import type { BallotRow, ParticipationRow, StoredLine, VoterRow } from './vote.store.js';
@@ -350,10 +351,11 @@ export async function saveBasket(
   const confirm = options.confirm === true;
 
   if (!empty && expectedRevision !== undefined) {
-    // The fast path: one statement writes the ballot, its lines, the register and the audit.
+    // The fast path: one statement writes the ballot, its lines, the register and the audit
+    // (with other voters' baskets when several arrive at once).
     const ballotKey = await voterBallotKey(core, core.db, campaign, viewer);
     const saved = await withDatabaseRules(() =>
-      store.saveBasketAtOnce(core.db, {
+      basketWriter(core.db).save({
         ballotKey,
         campaignId: campaign.id,
         envelopeId: envelope.id,
@@ -369,14 +371,14 @@ export async function saveBasket(
         },
       }),
     );
-    if (!saved) {
+    if (saved === undefined) {
       const ballot = await store.findBallot(core.db, ballotKey);
       if (ballot && hasArrondissements(vc) && ballot.arrondissement_envelope_id === null)
         throw new DomainError('budget.vote.arrondissement.choose_first', 422);
       throw new DomainError('budget.vote.stale_form', 422);
     }
     if (confirm) await askForSummaries(core);
-    return { revision: saved.revision, emptied: false, confirmed: confirm };
+    return { revision: saved, emptied: false, confirmed: confirm };
   }
 
   const result = await withDatabaseRules(() =>

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Actor } from '../../../core/audit/audit.js';
-import type { Db } from '../../../core/db/database.js';
+import { type Db, prepared } from '../../../core/db/database.js';
 import type { BallotState, Declaration, ParticipationState, VoteChannel } from './vote.tables.js';
 import './vote.tables.js';
 import '../budget.tables.js';
@@ -27,7 +27,8 @@ export async function findVoterByAccount(
     .select(['person_key', 'account_key', 'channel'])
     .where('campaign_id', '=', campaignId)
     .where('account_key', '=', accountKey);
-  if (options.lock) query = query.forUpdate();
+  // Read by every cast; the variant with a lock is not.
+  query = options.lock ? query.forUpdate() : query.modifyFront(prepared('budget-voter-by-account'));
   return query.executeTakeFirst();
 }
 
@@ -161,69 +162,89 @@ export async function replaceEnvelopeLines(
     .execute();
 }
 
+/** One basket to save by `saveBaskets`: a form that carries its revision. */
+export interface BasketWrite {
+  ballotKey: string;
+  campaignId: string;
+  envelopeId: string;
+  expectedRevision: number;
+  needsArrondissement: boolean;
+  state: BallotState;
+  lines: readonly LineInput[];
+  register: { userId: string; state: ParticipationState };
+  audit: { actor: Actor; action: string; details: Record<string, unknown> };
+}
+
 /**
- * A basket saved in one statement (the fast path of a form that carries its revision): the
- * ballot moves to its next revision under its row lock, only if still at `expectedRevision`
- * (and with an arrondissement when one is needed); the envelope's lines become `lines`
- * (projects dropped, the others upserted — no key is deleted and re-inserted in the same
- * statement); the register and the audit log are written with it. Nothing is written when the
- * ballot did not move: `undefined` then, and the caller finds out why. Safe against a
- * concurrent save because the revision is always checked: a statement that waited on the lock
- * finds the revision moved and writes nothing.
+ * Baskets saved in one statement (the fast path of forms that carry their revision), each as
+ * if alone: its ballot moves to its next revision under its row lock, only if still at
+ * `expectedRevision` (and with an arrondissement when one is needed); its envelope's lines
+ * become `lines` (projects dropped, the others upserted — no key is deleted and re-inserted in
+ * the same statement); its register row and its audit row are written with it. A ballot that
+ * did not move gets nothing written and is absent from the answer (ballot key → new revision);
+ * the caller finds out why. Safe against a concurrent save because the revision is always
+ * checked: a statement that waited on a lock finds the revision moved and writes nothing for
+ * that ballot. The ballot keys must be distinct. A database rule broken by one basket fails
+ * the whole statement, and nothing of it is written.
  */
-export async function saveBasketAtOnce(
-  db: Db,
-  args: {
-    ballotKey: string;
-    campaignId: string;
-    envelopeId: string;
-    expectedRevision: number;
-    needsArrondissement: boolean;
-    state: BallotState;
-    lines: readonly LineInput[];
-    register: { userId: string; state: ParticipationState };
-    audit: { actor: Actor; action: string; details: Record<string, unknown> };
-  },
-): Promise<{ revision: number } | undefined> {
-  const projectIds = args.lines.map((l) => l.projectId);
-  const grades = args.lines.map((l) => l.grade);
-  const { actor } = args.audit;
-  const result = await sql<{ revision: number }>`
-    with b as (
-      update budget_ballot set revision = revision + 1, state = ${args.state}
-      where ballot_key = ${args.ballotKey} and revision = ${args.expectedRevision}
-        and (${!args.needsArrondissement} or arrondissement_envelope_id is not null)
-      returning ballot_key, revision
+export async function saveBaskets(db: Db, writes: readonly BasketWrite[]): Promise<Map<string, number>> {
+  const lines = writes.flatMap((w) => w.lines.map((line) => ({ ballotKey: w.ballotKey, ...line })));
+  const result = await sql<{ ballot_key: string; revision: number }>`${prepared('budget-save-baskets')}
+    with input as (
+      select * from unnest(
+        ${writes.map((w) => w.ballotKey)}::uuid[], ${writes.map((w) => w.expectedRevision)}::int[],
+        ${writes.map((w) => w.state)}::text[], ${writes.map((w) => w.needsArrondissement)}::boolean[],
+        ${writes.map((w) => w.campaignId)}::uuid[], ${writes.map((w) => w.envelopeId)}::uuid[],
+        ${writes.map((w) => w.register.userId)}::uuid[], ${writes.map((w) => w.register.state)}::text[],
+        ${writes.map((w) => w.audit.actor.userId)}::uuid[], ${writes.map((w) => w.audit.actor.label)}::text[],
+        ${writes.map((w) => w.audit.action)}::text[], ${writes.map((w) => w.audit.actor.ip ?? '')}::text[],
+        ${writes.map((w) => w.audit.actor.requestId ?? '')}::text[],
+        ${writes.map((w) => JSON.stringify(w.audit.details))}::text[]
+      ) as i(ballot_key, expected_revision, state, needs_arrondissement, campaign_id, envelope_id,
+             user_id, register_state, actor_id, actor_label, action, ip, request_id, details)
     ),
+    lines as (
+      select * from unnest(${lines.map((l) => l.ballotKey)}::uuid[], ${lines.map((l) => l.projectId)}::uuid[],
+        ${lines.map((l) => l.grade)}::smallint[]) as x(ballot_key, project_id, grade)
+    ),
+    b as (
+      update budget_ballot t set revision = t.revision + 1, state = i.state
+      from input i
+      where t.ballot_key = i.ballot_key and t.revision = i.expected_revision
+        and (not i.needs_arrondissement or t.arrondissement_envelope_id is not null)
+      returning t.ballot_key, t.revision
+    ),
+    saved as (select i.*, b.revision from b join input i on i.ballot_key = b.ballot_key),
     dropped as (
-      -- The key itself, not only b's: the plan is then a read of the primary key.
-      delete from budget_ballot_line l using b
-      where l.ballot_key = ${args.ballotKey} and l.ballot_key = b.ballot_key and l.envelope_id = ${args.envelopeId}
-        and l.project_id <> all(${projectIds}::uuid[])
+      -- The keys themselves, not only saved's: the plan is then a read of the primary key.
+      delete from budget_ballot_line l using saved s
+      where l.ballot_key = any(${writes.map((w) => w.ballotKey)}::uuid[])
+        and l.ballot_key = s.ballot_key and l.envelope_id = s.envelope_id
+        and not exists (select 1 from lines x where x.ballot_key = l.ballot_key and x.project_id = l.project_id)
     ),
     written as (
       insert into budget_ballot_line (ballot_key, campaign_id, envelope_id, project_id, grade)
-      select b.ballot_key, ${args.campaignId}, ${args.envelopeId}, x.project_id, x.grade
-      from b, unnest(${projectIds}::uuid[], ${grades}::smallint[]) as x(project_id, grade)
+      select s.ballot_key, s.campaign_id, s.envelope_id, x.project_id, x.grade
+      from saved s join lines x on x.ballot_key = s.ballot_key
       on conflict (ballot_key, project_id) do update set grade = excluded.grade
         where budget_ballot_line.grade is distinct from excluded.grade
     ),
     register as (
-      update budget_participation set state = ${args.register.state}, updated_at = now(),
-        confirmed_at = case when ${args.register.state} = 'confirmed' then now() else confirmed_at end,
-        summary_due = ${args.register.state} = 'confirmed'
-      where campaign_id = ${args.campaignId} and user_id = ${args.register.userId} and exists (select 1 from b)
+      update budget_participation p set state = s.register_state, updated_at = now(),
+        confirmed_at = case when s.register_state = 'confirmed' then now() else p.confirmed_at end,
+        summary_due = s.register_state = 'confirmed'
+      from saved s
+      where p.campaign_id = s.campaign_id and p.user_id = s.user_id
     ),
     audit as (
-      -- The row recordAudit writes, in the basket's statement.
+      -- The rows recordAudit writes, in the baskets' statement.
       insert into audit_event (actor_id, actor_label, action, object_type, object_id, ip, request_id, details)
-      select ${actor.userId}, ${actor.label}, ${args.audit.action}, 'budget_campaign', ${args.campaignId},
-        ${actor.ip ?? ''}, ${actor.requestId ?? ''}, ${JSON.stringify(args.audit.details)}::jsonb
-      from b
+      select s.actor_id, s.actor_label, s.action, 'budget_campaign', s.campaign_id::text, s.ip, s.request_id,
+        s.details::jsonb
+      from saved s
     )
-    select revision from b`.execute(db);
-  const row = result.rows[0];
-  return row ? { revision: Number(row.revision) } : undefined;
+    select ballot_key, revision from b`.execute(db);
+  return new Map(result.rows.map((row) => [row.ballot_key, Number(row.revision)]));
 }
 
 export interface StoredLine {

@@ -17,6 +17,7 @@ import type { Database } from '../../../../core/db/database.js';
 import { DomainError } from '../../../../core/http/errors.js';
 import { ImmediateJobQueue } from '../../../../core/jobs/jobs.js';
 import type { CoreServices } from '../../../../core/services.js';
+import { basketWriter } from '../basket-writer.js';
 import { type EligibilityCheck, registerEligibilityCheck } from '../eligibility.js';
 import { votePart } from '../part.js';
 import { countCampaign } from '../results.service.js';
@@ -1066,5 +1067,92 @@ describe('secrecy', () => {
     for (const id of fx.projects.values()) expect(audit).not.toContain(id);
     expect(JSON.stringify(jobs.sent)).not.toContain(fx.projects.get(6)!);
     expect(JSON.stringify(jobs.sent)).not.toContain('Projet 6');
+  });
+});
+
+describe('baskets written together', () => {
+  const grades = (g: Record<string, string>) => ({ kind: 'grades' as const, grades: g });
+
+  async function savedGrades(vc: VoteCampaign, viewer: Viewer): Promise<(number | null)[]> {
+    const mine = await myVote(core, vc.campaign, viewer);
+    return mine.lines.map((l) => l.grade).sort();
+  }
+
+  it('writes the baskets that arrive at once in fewer statements, each with its own answer', async () => {
+    const { fx, vc } = await campaign({ method: 'majority_judgment', maxChoices: null });
+    const viewers: Viewer[] = [];
+    for (let n = 0; n < 12; n++)
+      viewers.push(await voter(vc, fx, { lastName: `Ensemble ${String.fromCharCode(97 + n)}` }));
+    const writer = basketWriter(core.db);
+    const before = writer.statements;
+    // Declared, then the arrondissement chosen: each ballot is at revision 1.
+    const results = await Promise.all(
+      viewers.map((viewer, n) =>
+        saveBasket(
+          core,
+          vc,
+          viewer,
+          fx.envelopes.city,
+          grades({ '1': n % 2 === 0 ? 'adore' : 'pas_convaincu', '2': 'pourquoi_pas' }),
+          1,
+          actorOf(viewer),
+          new Date(),
+          { confirm: true },
+        ),
+      ),
+    );
+    expect(results.map((r) => r.revision)).toEqual(viewers.map(() => 2));
+    expect(writer.statements - before).toBeLessThan(viewers.length);
+    for (const [n, viewer] of viewers.entries()) {
+      expect(await savedGrades(vc, viewer)).toEqual(n % 2 === 0 ? [1, 3] : [0, 1]);
+    }
+    const register = await core.db
+      .selectFrom('budget_participation')
+      .select('state')
+      .where('campaign_id', '=', fx.id)
+      .execute();
+    expect(register.map((r) => r.state)).toEqual(viewers.map(() => 'confirmed'));
+    const audited = await core.db
+      .selectFrom('audit_event')
+      .select('actor_id')
+      .where('action', '=', 'budget.vote.confirmed')
+      .where('object_id', '=', fx.id)
+      .execute();
+    expect(audited.map((a) => a.actor_id).sort()).toEqual(viewers.map((v) => v.id).sort());
+  });
+
+  it('a basket that breaks a database rule fails alone; a stale one is refused alone', async () => {
+    const { fx, vc } = await campaign({ method: 'majority_judgment', maxChoices: null });
+    const [good, bad, stale] = [
+      await voter(vc, fx, { lastName: 'Bonne' }),
+      await voter(vc, fx, { lastName: 'Mauvaise' }),
+      await voter(vc, fx, { lastName: 'Ancienne' }),
+    ];
+    const ballotKey = async (viewer: Viewer) => (await myVote(core, vc.campaign, viewer)).ballot!.ballot_key;
+    const write = async (viewer: Viewer, grade: number | null, expectedRevision: number) => ({
+      ballotKey: await ballotKey(viewer),
+      campaignId: fx.id,
+      envelopeId: fx.envelopes.city,
+      expectedRevision,
+      needsArrondissement: true,
+      state: 'confirmed' as const,
+      lines: [{ projectId: fx.projects.get(1)!, grade }],
+      register: { userId: viewer.id, state: 'confirmed' as const },
+      audit: { actor: actorOf(viewer), action: 'budget.vote.confirmed', details: {} },
+    });
+    const writer = basketWriter(core.db);
+    const writes = await Promise.all([write(good, 3, 1), write(bad, null, 1), write(stale, 2, 0)]);
+    const before = writer.statements;
+    // Handed to the writer at once, past the application's checks: a missing grade is refused
+    // by the database and fails the shared statement; each basket is then written alone.
+    const [a, b, c] = await Promise.allSettled(writes.map((w) => writer.save(w)));
+    expect(writer.statements - before).toBe(1 + writes.length);
+    expect(a).toEqual({ status: 'fulfilled', value: 2 });
+    expect(b?.status).toBe('rejected');
+    expect(String((b as PromiseRejectedResult).reason)).toMatch(/budget.ballot.unknown_grade/);
+    expect(c).toEqual({ status: 'fulfilled', value: undefined });
+    expect(await savedGrades(vc, good)).toEqual([3]);
+    expect(await savedGrades(vc, bad)).toEqual([]);
+    expect(await savedGrades(vc, stale)).toEqual([]);
   });
 });
