@@ -147,6 +147,8 @@ export interface BudgetProposalEventTable {
   data: Json<Record<string, unknown>>;
   actor_user_id: string | null;
   created_at: CreatedAt;
+  /** Order of writing, for events of the same instant. */
+  seq: Generated<number>;
 }
 
 export interface BudgetSequenceTable {

@@ -438,7 +438,7 @@ export async function listEvents(db: Db, proposalId: string): Promise<EventRecor
     .select(['kind', 'data', 'created_at'])
     .where('proposal_id', '=', proposalId)
     .orderBy('created_at')
-    .orderBy('id')
+    .orderBy('seq')
     .execute();
   return rows.map((r) => ({ kind: r.kind, data: r.data ?? {}, at: r.created_at }));
 }
@@ -789,7 +789,7 @@ export async function selectStudyExport(
       .where('proposal_id', 'in', ids)
       .where('kind', 'in', ['admissible', 'inadmissible', 'feasible', 'unfeasible'])
       .orderBy('created_at')
-      .orderBy('id')
+      .orderBy('seq')
       .execute();
     for (const e of events) {
       const entry = decisions.get(e.proposal_id) ?? { admissibility: null, feasibility: null };
