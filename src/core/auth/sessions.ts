@@ -1,7 +1,8 @@
+import { Batcher, fulfilled } from '../db/batcher.js';
 import type { Db } from '../db/database.js';
 import '../db/core-tables.js';
 import { hashToken, newToken } from './tokens.js';
-import { loadSessionViewer, type Viewer } from './viewer.js';
+import { loadSessionViewers, type Viewer } from './viewer.js';
 
 export const SESSION_COOKIE = 'vo_session';
 export const SESSION_DAYS = 30;
@@ -16,7 +17,18 @@ export interface SessionRecord {
 
 /** Sessions live in the database so that any app instance can read them. */
 export class SessionStore {
-  constructor(private readonly db: Db) {}
+  /** The signed-in requests of a moment read their sessions in one statement. */
+  private readonly viewers: Batcher<string, { viewer: Viewer; lastSeenAt: Date } | null>;
+
+  constructor(private readonly db: Db) {
+    this.viewers = new Batcher(
+      async (hashes) => {
+        const found = await loadSessionViewers(db, hashes);
+        return hashes.map((hash) => fulfilled(found.get(hash) ?? null));
+      },
+      { inFlight: 2, maxBatch: 100 },
+    );
+  }
 
   /** A new random id every time: signing in never reuses an old session id. */
   async create(userId: string, meta: { userAgent?: string; ip?: string } = {}): Promise<string> {
@@ -52,7 +64,7 @@ export class SessionStore {
   async viewer(token: string): Promise<Viewer | null> {
     if (!token || token.length > 100) return null;
     const idHash = hashToken(token);
-    const found = await loadSessionViewer(this.db, idHash);
+    const found = await this.viewers.submit(idHash);
     if (!found) return null;
     await this.touchIfStale(idHash, found.lastSeenAt);
     return found.viewer;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { type Db, prepared } from '../db/database.js';
 import type { Locale } from '../i18n/i18n.js';
@@ -26,13 +27,9 @@ export function isAgent(viewer: Viewer | null): boolean {
   return !!viewer && (viewer.isAdmin || viewer.memberships.length > 0);
 }
 
-/** The account and its memberships, in one statement; `seen` is the session's last_seen_at. */
-async function readViewer(
-  db: Db,
-  by: { userId: string } | { sessionHash: string },
-): Promise<{ viewer: Viewer; seen: Date | null } | null> {
-  const now = new Date();
-  const user = await db
+/** The account and its memberships, and the session when reached through one. */
+function viewerQuery(db: Db) {
+  return db
     .selectFrom('account_user as u')
     .select((eb) => [
       'u.id',
@@ -49,29 +46,14 @@ async function readViewer(
           .whereRef('m.user_id', '=', 'u.id')
           .orderBy('s.name'),
       ).as('memberships'),
-      'sessionHash' in by
-        ? eb
-            .selectFrom('account_session')
-            .select('last_seen_at')
-            .where('id_hash', '=', by.sessionHash)
-            .as('seen')
-        : eb.val<Date | null>(null).as('seen'),
     ])
-    .where('u.id', '=', (eb) =>
-      'userId' in by
-        ? eb.val(by.userId)
-        : eb
-            .selectFrom('account_session')
-            .select('user_id')
-            .where('id_hash', '=', by.sessionHash)
-            .where('expires_at', '>', now),
-    )
-    .where('u.deleted_at', 'is', null)
-    // Read on every signed-in request.
-    .$if('sessionHash' in by, (qb) => qb.modifyFront(prepared('session-viewer')))
-    .executeTakeFirst();
-  if (!user) return null;
-  const viewer: Viewer = {
+    .where('u.deleted_at', 'is', null);
+}
+
+type ViewerRow = Awaited<ReturnType<ReturnType<typeof viewerQuery>['executeTakeFirstOrThrow']>>;
+
+function toViewer(user: ViewerRow): Viewer {
+  return {
     id: user.id,
     email: user.email,
     displayName: user.display_name,
@@ -85,22 +67,29 @@ async function readViewer(
       role: m.role,
     })),
   };
-  return { viewer, seen: user.seen === null ? null : new Date(user.seen) };
 }
 
 /** One round trip: the account and its memberships. */
 export async function loadViewer(db: Db, userId: string): Promise<Viewer | null> {
-  return (await readViewer(db, { userId }))?.viewer ?? null;
+  const user = await viewerQuery(db).where('u.id', '=', userId).executeTakeFirst();
+  return user ? toViewer(user) : null;
 }
 
 /**
- * The person behind a live session token, in one round trip (read on every signed-in
- * request): the session, the account and its memberships.
+ * The people behind live session tokens (their hashes), in one round trip: the sessions, the
+ * accounts and their memberships. Read on every signed-in request, for the requests of a
+ * moment together (`SessionStore.viewer`).
  */
-export async function loadSessionViewer(
+export async function loadSessionViewers(
   db: Db,
-  sessionHash: string,
-): Promise<{ viewer: Viewer; lastSeenAt: Date } | null> {
-  const found = await readViewer(db, { sessionHash });
-  return found?.seen ? { viewer: found.viewer, lastSeenAt: found.seen } : null;
+  sessionHashes: readonly string[],
+): Promise<Map<string, { viewer: Viewer; lastSeenAt: Date }>> {
+  const rows = await viewerQuery(db)
+    .innerJoin('account_session as session', 'session.user_id', 'u.id')
+    .select(['session.id_hash', 'session.last_seen_at'])
+    .where('session.id_hash', '=', sql<string>`any(${sessionHashes}::text[])`)
+    .where('session.expires_at', '>', new Date())
+    .modifyFront(prepared('session-viewers'))
+    .execute();
+  return new Map(rows.map((row) => [row.id_hash, { viewer: toViewer(row), lastSeenAt: row.last_seen_at }]));
 }

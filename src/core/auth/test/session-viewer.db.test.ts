@@ -67,6 +67,28 @@ describe('the viewer of a session token, read in one statement', () => {
     expect(await test.core.sessions.viewer(live)).toBeNull();
   });
 
+  it('reads the sessions of requests arriving together (one batch), each its own viewer', async () => {
+    const people = await Promise.all(['a', 'b', 'c'].map((n) => account(`viewer-batch-${n}@example.org`)));
+    const tokens = await Promise.all(people.map((p) => test.core.sessions.create(p.id)));
+    const expired = await test.core.sessions.create(people[0]!.id);
+    await test.core.db
+      .updateTable('account_session')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id_hash', '=', hashToken(expired))
+      .execute();
+    const viewers = await Promise.all(
+      [...tokens, expired, 'unknown-token', tokens[1]!].map((t) => test.core.sessions.viewer(t)),
+    );
+    expect(viewers.map((v) => v?.id ?? null)).toEqual([
+      people[0]!.id,
+      people[1]!.id,
+      people[2]!.id,
+      null,
+      null,
+      people[1]!.id,
+    ]);
+  });
+
   it('moves the expiry of a session last seen long ago, not of one seen a minute ago', async () => {
     const { db } = test.core;
     const { id } = await account('viewer-touch@example.org');

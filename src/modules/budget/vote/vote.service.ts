@@ -8,6 +8,7 @@
  */
 import { type Actor, recordAudit } from '../../../core/audit/audit.js';
 import type { Viewer } from '../../../core/auth/viewer.js';
+import { Batcher, fulfilled } from '../../../core/db/batcher.js';
 import type { Db } from '../../../core/db/database.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../../../core/http/errors.js';
 import type { CoreServices } from '../../../core/services.js';
@@ -245,6 +246,30 @@ export async function declareVoter(
 const ballotKeys = new Map<string, string>();
 const BALLOT_KEYS_KEPT = 20_000;
 
+/** Voter lookups outside a transaction, those of a moment in one statement. */
+const voterLookups = new WeakMap<
+  Db,
+  Batcher<{ campaignId: string; accountKey: string }, VoterRow | undefined>
+>();
+
+function findVoter(core: CoreServices, db: Db, campaignId: string, accountKey: string) {
+  if (db !== core.db) return store.findVoterByAccount(db, campaignId, accountKey);
+  let lookups = voterLookups.get(db);
+  if (!lookups) {
+    lookups = new Batcher<{ campaignId: string; accountKey: string }, VoterRow | undefined>(
+      async (pairs) => {
+        const found = new Map(
+          (await store.findVotersByAccount(db, pairs)).map((v) => [`${v.campaign_id}|${v.account_key}`, v]),
+        );
+        return pairs.map((p) => fulfilled(found.get(`${p.campaignId}|${p.accountKey}`)));
+      },
+      { inFlight: 2, maxBatch: 100 },
+    );
+    voterLookups.set(db, lookups);
+  }
+  return lookups.submit({ campaignId, accountKey });
+}
+
 async function voterBallotKey(
   core: CoreServices,
   db: Db,
@@ -255,7 +280,7 @@ async function voterBallotKey(
   const account = accountKey(key, campaign.id, viewer.id);
   const known = ballotKeys.get(account);
   if (known) return known;
-  const voter = await store.findVoterByAccount(db, campaign.id, account);
+  const voter = await findVoter(core, db, campaign.id, account);
   if (!voter) throw new DomainError('budget.vote.declaration_first', 422);
   const ballotKey = ballotKeyOf(key, campaign.id, voter.person_key);
   if (ballotKeys.size >= BALLOT_KEYS_KEPT) ballotKeys.delete(ballotKeys.keys().next().value as string);

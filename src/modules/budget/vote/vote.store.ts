@@ -27,9 +27,23 @@ export async function findVoterByAccount(
     .select(['person_key', 'account_key', 'channel'])
     .where('campaign_id', '=', campaignId)
     .where('account_key', '=', accountKey);
-  // Read by every cast; the variant with a lock is not.
-  query = options.lock ? query.forUpdate() : query.modifyFront(prepared('budget-voter-by-account'));
+  if (options.lock) query = query.forUpdate();
   return query.executeTakeFirst();
+}
+
+/** Voters of several (campaign, account pseudonym) pairs in one statement: the casts of a moment. */
+export async function findVotersByAccount(
+  db: Db,
+  pairs: readonly { campaignId: string; accountKey: string }[],
+): Promise<(VoterRow & { campaign_id: string })[]> {
+  const result = await sql<VoterRow & { campaign_id: string }>`${prepared('budget-voters-by-account')}
+    select v.campaign_id, v.person_key, v.account_key, v.channel
+    from unnest(${pairs.map((p) => p.campaignId)}::uuid[], ${pairs.map((p) => p.accountKey)}::uuid[])
+      as wanted(campaign_id, account_key)
+    join budget_voter v on v.campaign_id = wanted.campaign_id and v.account_key = wanted.account_key`.execute(
+    db,
+  );
+  return result.rows;
 }
 
 export async function findVoterByPerson(
