@@ -631,7 +631,7 @@ export async function runBudgetBench(raw: Record<string, string>): Promise<void>
     const castRatio = round((measures.castMj!.perSecond || 0) / (measures.raw!.perSecond || 1), 3);
     notes.push(
       'Each voter did the sworn declaration beforehand (voter, empty ballot and register rows inserted in the set-up): the measure is the casting of the ballot.',
-      'One POST per ballot: the campaign has one envelope of 20 projects and the form\'s "save and confirm" button saves the basket and confirms the ballot in one transaction (session and viewer read, ballot row lock, lines replaced and checked by the statement trigger, register with the summary marked due, audit).',
+      'One POST per ballot: the campaign has one envelope of 20 projects and the form\'s "save and confirm" button saves the basket and confirms the ballot in one transaction (session and viewer read, ballot row lock, lines replaced and checked by the statement trigger, register with the summary marked due, audit). The server writes the baskets that arrive together in one statement (at most 2 statements in flight, 50 baskets each) and reads the sessions and the voters of a moment in one statement each; every ballot keeps its own revision check, row lock and answer.',
       'The confirmation summaries are marked due in the register by the cast itself; the server (JOBS_IN=none) queues at most one sweep job a second for a worker, and sends no mail.',
       ...(measures.castMjDirect || measures.castApprovalDirect
         ? [

@@ -168,7 +168,11 @@ export function declaration(
 ) {
   return {
     declaration: 'live',
-    lastName: `Durand${randomUUID().slice(0, 4).replace(/[0-9]/g, 'x')}`,
+    // Letters only (names are normalised), and enough of them: two voters of one campaign with
+    // the same name and birth date are one person, and the second would be refused.
+    lastName: `Durand${randomUUID()
+      .slice(0, 8)
+      .replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)]!)}`,
     firstName: 'Camille',
     birthDate: '1985-04-12',
     sworn: true,
