@@ -151,6 +151,7 @@ const DATABASE_RULES = new Set([
   'budget.vote.grade_not_allowed',
   'budget.ballot.over_budget',
   'budget.ballot.too_many_projects',
+  'budget.ballot.unknown_project',
 ]);
 
 async function withDatabaseRules<T>(work: () => Promise<T>): Promise<T> {

@@ -785,7 +785,15 @@ describe('the database keeps ballots whole when the application is bypassed', ()
         .insertInto('budget_ballot_line')
         .values([line(fx, fx.envelopes.city, 9)])
         .execute(),
-    ).rejects.toThrow(/foreign key|violates/);
+    ).rejects.toThrow(/budget.ballot.unknown_project/);
+    // A project of another campaign, even named with this campaign's envelope.
+    const elsewhere = await campaign({ method: 'knapsack', maxChoices: null });
+    await expect(
+      core.db
+        .insertInto('budget_ballot_line')
+        .values([{ ...line(fx, fx.envelopes.city, 1), project_id: elsewhere.fx.projects.get(1)! }])
+        .execute(),
+    ).rejects.toThrow(/budget.ballot.unknown_project/);
     await expect(
       core.db
         .insertInto('budget_ballot_line')
@@ -1067,6 +1075,43 @@ describe('secrecy', () => {
     for (const id of fx.projects.values()) expect(audit).not.toContain(id);
     expect(JSON.stringify(jobs.sent)).not.toContain(fx.projects.get(6)!);
     expect(JSON.stringify(jobs.sent)).not.toContain('Projet 6');
+  });
+});
+
+describe('projects on ballots', () => {
+  it('a project that ballots name can be neither deleted nor moved; others can; a deleted campaign takes all', async () => {
+    const { fx, vc } = await campaign({ method: 'approval', maxChoices: 3 });
+    const viewer = await voter(vc, fx, { lastName: 'Projetvote' });
+    await saveBasket(core, vc, viewer, fx.envelopes.city, select(1), undefined, actorOf(viewer));
+    const voted = fx.projects.get(1)!;
+    await expect(core.db.deleteFrom('budget_project').where('id', '=', voted).execute()).rejects.toThrow(
+      /budget.project.on_ballots/,
+    );
+    await expect(
+      core.db
+        .updateTable('budget_project')
+        .set({ envelope_id: fx.envelopes.ecoles })
+        .where('id', '=', voted)
+        .execute(),
+    ).rejects.toThrow(/budget.project.on_ballots/);
+    // Other changes to it, and a project nobody chose, are free.
+    await core.db
+      .updateTable('budget_project')
+      .set({ title: 'Nouveau titre' })
+      .where('id', '=', voted)
+      .execute();
+    await core.db.deleteFrom('budget_project').where('id', '=', fx.projects.get(2)!).execute();
+    expect(
+      await core.db.selectFrom('budget_project').select('id').where('id', '=', fx.projects.get(2)!).execute(),
+    ).toEqual([]);
+
+    await core.db.deleteFrom('budget_campaign').where('id', '=', fx.id).execute();
+    const left = await core.db
+      .selectFrom('budget_ballot_line')
+      .select('project_id')
+      .where('campaign_id', '=', fx.id)
+      .execute();
+    expect(left).toEqual([]);
   });
 });
 
