@@ -66,7 +66,9 @@ const PREPARED_MARK = /\/\* prepared: ([\w.-]+) \*\//;
  * Marks a hot statement to be prepared once per connection and then only executed: PostgreSQL
  * then skips parsing and, after a few runs, planning (a third of its work on a vote cast,
  * measured). Only for a statement whose text never changes (values as parameters): the name
- * stands for the text on every connection. On PGlite it is a plain comment.
+ * stands for the text on every connection. On PGlite it is a plain comment. PostgreSQL
+ * re-plans a prepared statement after a migration, but refuses one whose result columns
+ * changed type: instances still running through such a migration must be restarted.
  */
 export function prepared(name: string) {
   return sql.raw(`/* prepared: ${name} */`);
