@@ -739,6 +739,15 @@ describe('booth ballots', () => {
 });
 
 describe('the database keeps ballots whole when the application is bypassed', () => {
+  /** A line of a ballot in the city-wide envelope, written straight to the table. */
+  const cityLine = (ballotKey: string, fx: CampaignFixture, number: number, grade: number | null) => ({
+    ballot_key: ballotKey,
+    campaign_id: fx.id,
+    envelope_id: fx.envelopes.city,
+    project_id: fx.projects.get(number)!,
+    grade,
+  });
+
   async function ballotOf(vc: VoteCampaign, viewer: Viewer) {
     const mine = await myVote(core, vc.campaign, viewer);
     return mine.ballot!.ballot_key;
@@ -833,15 +842,7 @@ describe('the database keeps ballots whole when the application is bypassed', ()
     await expect(
       core.db
         .insertInto('budget_ballot_line')
-        .values(
-          [1, 2, 3].map((n) => ({
-            ballot_key: key2,
-            campaign_id: appr.fx.id,
-            envelope_id: appr.fx.envelopes.city,
-            project_id: appr.fx.projects.get(n)!,
-            grade: null,
-          })),
-        )
+        .values([1, 2, 3].map((n) => cityLine(key2, appr.fx, n, null)))
         .execute(),
     ).rejects.toThrow(/budget.ballot.too_many_projects/);
 
@@ -851,25 +852,13 @@ describe('the database keeps ballots whole when the application is bypassed', ()
     await expect(
       core.db
         .insertInto('budget_ballot_line')
-        .values({
-          ballot_key: key3,
-          campaign_id: mj.fx.id,
-          envelope_id: mj.fx.envelopes.city,
-          project_id: mj.fx.projects.get(1)!,
-          grade: null,
-        })
+        .values(cityLine(key3, mj.fx, 1, null))
         .execute(),
     ).rejects.toThrow(/budget.ballot.unknown_grade/);
     // The check reads the lines a statement wrote: an update that takes a grade away is one.
     await core.db
       .insertInto('budget_ballot_line')
-      .values({
-        ballot_key: key3,
-        campaign_id: mj.fx.id,
-        envelope_id: mj.fx.envelopes.city,
-        project_id: mj.fx.projects.get(1)!,
-        grade: 3,
-      })
+      .values(cityLine(key3, mj.fx, 1, 3))
       .execute();
     await expect(
       core.db.updateTable('budget_ballot_line').set({ grade: null }).where('ballot_key', '=', key3).execute(),
@@ -877,26 +866,12 @@ describe('the database keeps ballots whole when the application is bypassed', ()
     // An approval basket grown by a second statement is counted whole.
     await core.db
       .insertInto('budget_ballot_line')
-      .values(
-        [1, 2].map((n) => ({
-          ballot_key: key2,
-          campaign_id: appr.fx.id,
-          envelope_id: appr.fx.envelopes.city,
-          project_id: appr.fx.projects.get(n)!,
-          grade: null,
-        })),
-      )
+      .values([1, 2].map((n) => cityLine(key2, appr.fx, n, null)))
       .execute();
     await expect(
       core.db
         .insertInto('budget_ballot_line')
-        .values({
-          ballot_key: key2,
-          campaign_id: appr.fx.id,
-          envelope_id: appr.fx.envelopes.city,
-          project_id: appr.fx.projects.get(3)!,
-          grade: null,
-        })
+        .values(cityLine(key2, appr.fx, 3, null))
         .execute(),
     ).rejects.toThrow(/budget.ballot.too_many_projects/);
   });
